@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/types.ts';
+import { authPlugin } from './http/auth.ts';
+import { errorsPlugin } from './http/errors.ts';
+import { idempotencyPlugin } from './http/idempotency.ts';
+import { observabilityPlugin } from './http/observability.ts';
+import { openapiPlugin } from './http/openapi.ts';
+import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
+import { assetRoutes } from './modules/assets/assets.routes.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { customerRoutes } from './modules/customers/customers.routes.ts';
+
+export interface AppDeps {
+  config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'>;
+  db: Db;
+  clock: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Pino options: request lines carry the route pattern, never the URL, query or headers with personal data. */
+export function loggerOptions(level: string): NonNullable<FastifyServerOptions['logger']> {
+  return {
+    level,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.phone', '*.email', '*.address', '*.name', '*.token', '*.secret'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (req: { method: string; routeOptions?: { url?: string }; id: string }) => ({
+        method: req.method,
+        route: req.routeOptions?.url ?? 'unmatched',
+        id: req.id,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    ...(process.stdout.isTTY && level !== 'silent' ? { transport: { target: 'pino-pretty' } } : {}),
+  };
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(deps.config.LOG_LEVEL),
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    routerOptions: { maxParamLength: 300 },
+  })
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>();
+
+  // Every /v1 route must say who may call it: a route without `access` fails at start-up
+  // instead of silently becoming public. Routes of infrastructure plugins are public.
+  app.addHook('onRoute', (route) => {
+    route.config ??= {};
+    const config = route.config as { access?: unknown; helmet?: unknown; rateLimit?: unknown };
+    if (route.url.startsWith('/v1/')) {
+      if (config.access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access`);
+    } else if (config.access === undefined) {
+      config.access = 'public';
+    }
+    // The API reference page runs scripts; everything else is JSON and keeps the strict policy.
+    if (route.url.startsWith('/docs')) config.helmet = { contentSecurityPolicy: false };
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    global: true,
+  });
+  await app.register(openapiPlugin);
+  await app.register(observabilityPlugin, { db: deps.db });
+  await app.register(authPlugin, { db: deps.db, clock: deps.clock });
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    hook: 'preHandler',
+    // Per API key (by the hash of the presented secret), else per client address.
+    keyGenerator: (request) => request.credentialHash ?? request.ip,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+    }),
+  });
+  await app.register(idempotencyPlugin, { db: deps.db, clock: deps.clock, ttlHours: deps.config.IDEMPOTENCY_TTL_HOURS });
+
+  await app.register(apiKeyRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(customerRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(auditRoutes, { db: deps.db });
+
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: 'Aftercare API' } });
+  return app;
+}

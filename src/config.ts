@@ -1,0 +1,52 @@
+import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+/**
+ * The environment, written once. Every deployment and every test reads its settings through
+ * this schema, so a typo in a variable is a clear start-up error instead of a silent default.
+ */
+export const EnvSchema = Type.Object({
+  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  DATA_DIR: Type.String({ default: '.data' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 24, maxLength: 200 })),
+  CRON_ENABLED: Type.Boolean({ default: true }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  /** Requests per minute per API key (or per IP without one). */
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 6000 }),
+  /** Size of the pg pool. */
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  /** How long Idempotency-Key records are kept, in hours (the contract says at least 24). */
+  IDEMPOTENCY_TTL_HOURS: Type.Integer({ minimum: 24, default: 24 }),
+});
+
+export type Env = Static<typeof EnvSchema>;
+export type Config = Env & { PUBLIC_BASE_URL: string };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(EnvSchema.properties);
+  const picked: Record<string, unknown> = {};
+  for (const key of known) {
+    const raw = source[key];
+    if (raw !== undefined && raw !== '') picked[key] = raw;
+  }
+  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, picked));
+  if (!Value.Check(EnvSchema, converted)) {
+    const problems = [...Value.Errors(EnvSchema, converted)].map(
+      (e) => `${e.instancePath.replace(/^\//, '') || 'env'}: ${e.message}`,
+    );
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = converted as Env;
+  return {
+    ...env,
+    PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+  };
+}

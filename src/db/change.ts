@@ -1,0 +1,15 @@
+import type { ChangeContext } from '../lib/context.ts';
+import type { Db, Tx } from './types.ts';
+
+/**
+ * One transaction per change: the change, its audit rows and the stored Idempotency-Key
+ * result commit together or not at all, so a crash between them cannot leave a change
+ * that a retry would make twice.
+ */
+export async function inChange<T>(db: Db, ctx: ChangeContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    const result = await work(tx);
+    if (ctx.recordResult) await ctx.recordResult(tx, result);
+    return result;
+  });
+}

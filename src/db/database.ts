@@ -1,0 +1,34 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { DB } from './types.ts';
+
+// 'YYYY-MM-DD' columns stay strings: a Date would shift them by the server's timezone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+// Counts come back as int8; they are far below 2^53 here.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export interface Database {
+  db: Kysely<DB>;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export function createDatabase(connectionString: string, opts: { poolSize?: number; log?: Logger } = {}): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: opts.poolSize ?? 20,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'aftercare',
+  });
+  // An idle client loses its server (restart, failover): log it and let the pool open a
+  // fresh connection on the next query. Without this listener the process would crash.
+  pool.on('error', (err) => opts.log?.warn({ err: { message: err.message } }, 'idle database connection lost'));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    close: () => db.destroy(),
+  };
+}

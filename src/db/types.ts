@@ -1,0 +1,125 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+/** A timestamptz: written as a Date, read as a Date. */
+type Timestamp = ColumnType<Date, Date, Date>;
+/** A date column: read and written as 'YYYY-MM-DD' (parsed as text, never as a local Date). */
+type DateOnly = ColumnType<string, string, string>;
+
+export type Role = 'admin' | 'manager' | 'agent' | 'technician' | 'analyst' | 'integration';
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: Role;
+  technician_id: string | null;
+  prefix: string;
+  secret_hash: Buffer;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ChurnRisk {
+  score: number;
+  level: 'low' | 'medium' | 'high';
+  factors: { factor: string; value: number; contribution: number }[];
+  scored_at: string;
+}
+
+export interface CustomersTable {
+  id: string;
+  external_ref: string | null;
+  name: string;
+  kind: 'person' | 'company';
+  phone: string | null;
+  email: string | null;
+  region: string | null;
+  address: string | null;
+  tier: Generated<'vip' | 'key' | 'standard'>;
+  tags: Generated<string[]>;
+  status: Generated<'active' | 'at_risk' | 'lost' | 'erased'>;
+  churn_risk: ChurnRisk | null;
+  churn_risk_level: ColumnType<string | null, never, never>;
+  search_grams: ColumnType<string[], never, never>;
+  erased_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ProofOfPurchase {
+  kind: 'invoice' | 'receipt' | 'order';
+  reference: string;
+  issued_on: string;
+}
+
+export interface AssetsTable {
+  id: string;
+  customer_id: string;
+  product_model: string;
+  category: string;
+  serial_number: string | null;
+  purchased_on: DateOnly | null;
+  proof_of_purchase: ColumnType<ProofOfPurchase | null, string | null, string | null>;
+  warranty_until: DateOnly | null;
+  installed_on: DateOnly | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface AuditLogTable {
+  id: string;
+  occurred_at: Timestamp;
+  actor_kind: 'api_key' | 'system';
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  fields: string[];
+  request_id: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  api_key_id: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  state: 'in_flight' | 'done';
+  locked_until: Timestamp | null;
+  response_status: number | null;
+  response_body: string | null;
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface JobRunsTable {
+  id: string;
+  job_name: string;
+  tick: Timestamp;
+  trigger: 'schedule' | 'manual';
+  instance: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  status: 'running' | 'succeeded' | 'failed';
+  counts: ColumnType<Record<string, number>, string, string>;
+  error: string | null;
+}
+
+export interface DB {
+  api_keys: ApiKeysTable;
+  customers: CustomersTable;
+  assets: AssetsTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+  job_runs: JobRunsTable;
+}
+
+export type Db = Kysely<DB>;
+export type Tx = Transaction<DB>;

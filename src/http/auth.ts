@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Clock } from '../clock.ts';
+import type { Db, Role } from '../db/types.ts';
+import type { Actor } from '../lib/context.ts';
+import { forbidden, unauthorized } from './problem.ts';
+
+export type Access = 'public' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route: 'public' (no key) or the roles allowed. Required on every route. */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    /** sha256 of the presented secret; also the rate-limit key, so secrets never sit in memory maps. */
+    credentialHash: string | null;
+  }
+}
+
+export const hashSecret = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
+
+export const ROLES = {
+  all: ['admin', 'manager', 'agent', 'technician', 'analyst', 'integration'],
+  staffRead: ['admin', 'manager', 'agent', 'analyst', 'integration'],
+  staffWrite: ['admin', 'manager', 'agent', 'integration'],
+  admin: ['admin'],
+  managers: ['admin', 'manager'],
+  erasers: ['admin', 'manager', 'integration'],
+} as const satisfies Record<string, readonly Role[]>;
+
+/** The actor on a route that requires a key; the auth hook guarantees it is set. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized('An API key is required.');
+  return request.actor;
+}
+
+const LAST_USED_EVERY_MS = 60_000;
+
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { db: Db; clock: Clock }) => {
+    const { db, clock } = opts;
+    // Remembers when this process last wrote last_used_at per key, so a busy key costs one
+    // UPDATE a minute instead of one per request.
+    const lastUsedWrites = new Map<string, number>();
+
+    app.decorateRequest('actor', null);
+    app.decorateRequest('credentialHash', null);
+
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization;
+      const match = typeof header === 'string' ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
+      if (match) request.credentialHash = hashSecret(match[1]!).toString('hex');
+
+      const access = request.routeOptions.config?.access;
+      if (access === 'public' || access === undefined) return;
+      if (!header) throw unauthorized('An API key is required: send Authorization: Bearer <key>.');
+      if (!match) throw unauthorized('The Authorization header must be "Bearer <key>".');
+
+      const now = clock.now();
+      const key = await db
+        .selectFrom('api_keys')
+        .select(['id', 'role', 'technician_id', 'expires_at', 'revoked_at'])
+        .where('secret_hash', '=', Buffer.from(request.credentialHash!, 'hex'))
+        .executeTakeFirst();
+      if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) {
+        throw unauthorized('The API key is unknown, revoked or expired.');
+      }
+      request.actor = { kind: 'api_key', id: key.id, role: key.role, technicianId: key.technician_id };
+      if (!access.includes(key.role)) {
+        throw forbidden(`A ${key.role} key may not do this; allowed roles: ${access.join(', ')}.`);
+      }
+
+      const last = lastUsedWrites.get(key.id) ?? 0;
+      if (now.getTime() - last >= LAST_USED_EVERY_MS) {
+        lastUsedWrites.set(key.id, now.getTime());
+        db.updateTable('api_keys')
+          .set({ last_used_at: now })
+          .where('id', '=', key.id)
+          .execute()
+          .catch((err: Error) => request.log.warn({ err: { message: err.message } }, 'could not record key use'));
+      }
+    });
+  },
+  { name: 'auth' },
+);

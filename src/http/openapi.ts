@@ -1,0 +1,44 @@
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { sharedSchemas } from './schemas.ts';
+
+export const API_INFO = {
+  title: 'Aftercare API',
+  version: '1.0.0',
+  description:
+    'Headless after-sales service: customers and their products, tickets, technicians, SLA clocks, surveys. ' +
+    'Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem+json.',
+};
+
+/**
+ * The OpenAPI 3.1 document, generated from the route schemas. Shared schemas are added
+ * with their `$id` and named after it, so SDKs get `Customer`, not `def-7`.
+ */
+export const openapiPlugin = fp(
+  async (app: FastifyInstance) => {
+    for (const schema of sharedSchemas) app.addSchema(schema);
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: API_INFO,
+        servers: [{ url: '/' }],
+        tags: [
+          { name: 'customers', description: 'Customers, upserted by CRM id, erasable on request' },
+          { name: 'assets', description: 'Products customers own' },
+          { name: 'api-keys', description: 'Keys and roles' },
+          { name: 'audit', description: 'Who changed what' },
+          { name: 'operations', description: 'Health, readiness, metrics' },
+        ],
+        components: {
+          securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key' } },
+        },
+        security: [{ apiKey: [] }],
+      },
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+      },
+    });
+  },
+  { name: 'openapi' },
+);

@@ -1,0 +1,69 @@
+import { badRequest } from './problem.ts';
+
+/**
+ * Cursors are opaque to clients: base64url JSON naming the sort they belong to and the
+ * last row's key. A cursor that does not decode to exactly that shape is a 400, never a
+ * 500 and never a silently different page.
+ */
+export type Cursor = { s: 'id'; id: string } | { s: 'updated'; t: string; id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+export function decodeCursor(raw: string | undefined, expected: Cursor['s']): Cursor | undefined {
+  if (raw === undefined) return undefined;
+  const invalid = () => badRequest('cursor is not a cursor this list gave out', [{ path: '/query/cursor', message: 'is invalid' }]);
+  let parsed: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const c = parsed as Record<string, unknown>;
+  if (!c || typeof c !== 'object' || c.s !== expected || typeof c.id !== 'string' || !UUID.test(c.id)) throw invalid();
+  if (expected === 'id') {
+    if (Object.keys(c).length !== 2) throw invalid();
+    return { s: 'id', id: c.id };
+  }
+  if (typeof c.t !== 'string' || Number.isNaN(Date.parse(c.t)) || Object.keys(c).length !== 3) throw invalid();
+  return { s: 'updated', t: new Date(c.t).toISOString(), id: c.id };
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+  updated_since?: string;
+}
+
+/** Keyset page spec: newest first by id, or, for incremental sync, oldest change first. */
+export type Keyset =
+  | { mode: 'id'; limit: number; after?: { id: string } }
+  | { mode: 'updated'; limit: number; since: Date; after?: { t: Date; id: string } };
+
+export function keysetFrom(q: PageRequest): Keyset {
+  const limit = q.limit ?? 50;
+  if (q.updated_since !== undefined) {
+    const c = decodeCursor(q.cursor, 'updated') as Extract<Cursor, { s: 'updated' }> | undefined;
+    return { mode: 'updated', limit, since: new Date(q.updated_since), ...(c ? { after: { t: new Date(c.t), id: c.id } } : {}) };
+  }
+  const c = decodeCursor(q.cursor, 'id');
+  return { mode: 'id', limit, ...(c ? { after: { id: c.id } } : {}) };
+}
+
+/** Rows were fetched with limit + 1: the extra row only says whether there is a next page. */
+export function pageOf<T extends { id: string; updated_at: Date | string }>(rows: T[], ks: Keyset): { data: T[]; next_cursor: string | null } {
+  const more = rows.length > ks.limit;
+  const data = more ? rows.slice(0, ks.limit) : rows;
+  const last = data.at(-1);
+  if (!more || !last) return { data, next_cursor: null };
+  return {
+    data,
+    next_cursor: encodeCursor(
+      ks.mode === 'id' ? { s: 'id', id: last.id } : { s: 'updated', t: new Date(last.updated_at).toISOString(), id: last.id },
+    ),
+  };
+}

@@ -1,0 +1,95 @@
+import { hostname } from 'node:os';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/types.ts';
+import { newId } from '../lib/ids.ts';
+
+export interface JobDefinition {
+  name: string;
+  /** node-cron expression; six fields allow seconds. */
+  schedule: string;
+  run(ctx: { db: Db; clock: Clock; log: Logger }): Promise<Record<string, number>>;
+}
+
+export const INSTANCE = `${hostname()}:${process.pid}`;
+
+/**
+ * Runs one tick of a job if this caller wins the claim. The (job_name, tick) primary key is
+ * the claim: every instance firing the same scheduled second inserts the same row, one
+ * insert succeeds, the others do nothing. Returns null when another instance has the tick.
+ */
+export async function runTick(
+  deps: { db: Db; clock: Clock; log: Logger },
+  job: JobDefinition,
+  tick: Date,
+  trigger: 'schedule' | 'manual',
+): Promise<{ id: string; counts: Record<string, number> } | null> {
+  const { db, clock, log } = deps;
+  const id = newId();
+  const claimed = await db
+    .insertInto('job_runs')
+    .values({
+      id,
+      job_name: job.name,
+      tick,
+      trigger,
+      instance: INSTANCE,
+      started_at: clock.now(),
+      status: 'running',
+      counts: '{}',
+    })
+    .onConflict((oc) => oc.columns(['job_name', 'tick']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!claimed) return null;
+  const started = Date.now();
+  try {
+    const counts = await job.run({ db, clock, log: log.child({ job: job.name }) });
+    await db
+      .updateTable('job_runs')
+      .set({ status: 'succeeded', finished_at: clock.now(), counts: JSON.stringify({ ...counts, duration_ms: Date.now() - started }) })
+      .where('id', '=', id)
+      .execute();
+    return { id, counts };
+  } catch (err) {
+    log.error({ job: job.name, err: { message: (err as Error).message } }, 'job failed');
+    await db
+      .updateTable('job_runs')
+      .set({ status: 'failed', finished_at: clock.now(), error: (err as Error).message.slice(0, 1000), counts: JSON.stringify({ duration_ms: Date.now() - started }) })
+      .where('id', '=', id)
+      .execute()
+      .catch(() => undefined);
+    throw err;
+  }
+}
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+export function startScheduler(deps: { db: Db; clock: Clock; log: Logger }, jobs: JobDefinition[]): Scheduler {
+  const tasks: ScheduledTask[] = [];
+  const running = new Set<Promise<unknown>>();
+  for (const job of jobs) {
+    const task = cron.schedule(
+      job.schedule,
+      (context) => {
+        // The scheduled second, not the moment this instance woke up: all instances agree on it.
+        const tick = new Date(Math.floor(context.date.getTime() / 1000) * 1000);
+        const p = runTick(deps, job, tick, 'schedule').catch(() => undefined);
+        running.add(p);
+        void p.finally(() => running.delete(p));
+      },
+      { name: job.name, noOverlap: true },
+    );
+    tasks.push(task);
+  }
+  return {
+    async stop() {
+      for (const t of tasks) await t.stop();
+      await Promise.allSettled([...running]);
+      for (const t of tasks) await t.destroy();
+    },
+  };
+}

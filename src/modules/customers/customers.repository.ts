@@ -1,0 +1,116 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { applyKeyset } from '../../db/keyset.ts';
+import type { CustomersTable, Db, Tx } from '../../db/types.ts';
+import type { Keyset } from '../../http/pagination.ts';
+
+export const CUSTOMER_COLUMNS = [
+  'id',
+  'external_ref',
+  'name',
+  'kind',
+  'phone',
+  'email',
+  'region',
+  'address',
+  'tier',
+  'tags',
+  'status',
+  'churn_risk',
+  'created_at',
+  'updated_at',
+  'version',
+] as const;
+export type CustomerRow = Pick<Selectable<CustomersTable>, (typeof CUSTOMER_COLUMNS)[number]>;
+
+export async function insertCustomer(tx: Tx, row: Insertable<CustomersTable>): Promise<CustomerRow> {
+  return tx.insertInto('customers').values(row).returning(CUSTOMER_COLUMNS).executeTakeFirstOrThrow();
+}
+
+export async function findCustomer(db: Db | Tx, id: string): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** Every character and every pair of characters of each word, as the search_grams column holds them. */
+export function queryGrams(word: string): string[] {
+  const w = [...word.toLowerCase()];
+  if (w.length === 1) return w;
+  const grams = new Set<string>();
+  for (let i = 0; i + 1 < w.length; i++) grams.add(w[i]! + w[i + 1]!);
+  return [...grams];
+}
+
+export interface CustomerFilter {
+  tier?: string;
+  region?: string;
+  status?: string;
+  churn_risk_level?: string;
+  q?: string;
+}
+
+export async function listCustomers(db: Db, f: CustomerFilter, ks: Keyset): Promise<CustomerRow[]> {
+  let q = db.selectFrom('customers').select(CUSTOMER_COLUMNS);
+  if (f.tier) q = q.where('tier', '=', f.tier as CustomerRow['tier']);
+  if (f.region) q = q.where('region', '=', f.region);
+  if (f.status) q = q.where('status', '=', f.status as CustomerRow['status']);
+  if (f.churn_risk_level) q = q.where('churn_risk_level', '=', f.churn_risk_level);
+  if (f.q) {
+    const words = f.q.trim().split(/\s+/).filter(Boolean);
+    const grams = [...new Set(words.flatMap(queryGrams))];
+    // The GIN index narrows to rows holding every gram; the substring test then checks
+    // each word really occurs (grams alone would also match "ab ... ba").
+    q = q.where(sql<boolean>`search_grams @> ${sql.val(grams)}::text[]`);
+    for (const word of words) {
+      q = q.where(
+        sql<boolean>`strpos(lower(coalesce(name, '') || ' ' || coalesce(phone, '') || ' ' || coalesce(email, '')), ${word.toLowerCase()}) > 0`,
+      );
+    }
+  }
+  return applyKeyset(q, 'customers', ks).execute();
+}
+
+/**
+ * Applies a change if the row is still at the expected version (when one is given) and
+ * not erased, in one statement: a stale If-Match can never overwrite a newer write.
+ */
+export async function updateCustomer(
+  tx: Tx,
+  id: string,
+  patch: Updateable<CustomersTable>,
+  at: Date,
+  expectedVersion: number | undefined,
+): Promise<CustomerRow | undefined> {
+  let q = tx
+    .updateTable('customers')
+    .set((eb) => ({ ...patch, updated_at: at, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('status', '<>', 'erased');
+  if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+  return q.returning(CUSTOMER_COLUMNS).executeTakeFirst();
+}
+
+/** Insert or update by the CRM's id in one statement, so two concurrent PUTs never create two records. */
+export async function upsertByExternalRef(
+  tx: Tx,
+  row: Insertable<CustomersTable> & { external_ref: string },
+  at: Date,
+  expectedVersion: number | undefined,
+): Promise<(CustomerRow & { inserted: boolean }) | undefined> {
+  const { id: _id, created_at: _c, ...changes } = row;
+  return tx
+    .insertInto('customers')
+    .values(row)
+    .onConflict((oc) => {
+      const upd = oc.column('external_ref').doUpdateSet((eb) => ({
+        ...changes,
+        updated_at: at,
+        version: eb('customers.version', '+', 1),
+      }));
+      return expectedVersion === undefined ? upd : upd.where('customers.version', '=', expectedVersion);
+    })
+    .returning([...CUSTOMER_COLUMNS, sql<boolean>`xmax = 0`.as('inserted')])
+    .executeTakeFirst();
+}
+
+export async function findByExternalRef(db: Db | Tx, ref: string): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('external_ref', '=', ref).executeTakeFirst();
+}

@@ -1,0 +1,106 @@
+import Type, { type Static } from 'typebox';
+import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+
+export const CustomerKind = StringEnum(['person', 'company'] as const);
+export const CustomerTier = StringEnum(['vip', 'key', 'standard'] as const);
+export const CustomerStatus = StringEnum(['active', 'at_risk', 'lost', 'erased'] as const);
+export const ChurnLevel = StringEnum(['low', 'medium', 'high'] as const);
+
+export const ExternalRef = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[^\\s/]+$',
+  description: "The CRM's id for this record: unique, no whitespace or slashes.",
+});
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9][0-9 ().-]*$' });
+const Email = Type.String({ format: 'email', maxLength: 254 });
+const Region = Type.String({ minLength: 1, maxLength: 100 });
+const Address = Type.String({ minLength: 1, maxLength: 500 });
+const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50, uniqueItems: true });
+
+export const ChurnRiskSchema = Type.Object(
+  {
+    score: Type.Number({ minimum: 0, maximum: 100 }),
+    level: ChurnLevel,
+    factors: Type.Array(
+      Type.Object({ factor: Type.String(), value: Type.Number(), contribution: Type.Number() }, { additionalProperties: false }),
+    ),
+    scored_at: Timestamp,
+  },
+  { $id: 'ChurnRisk', additionalProperties: false },
+);
+registerShared(ChurnRiskSchema);
+
+export const CustomerSchema = Type.Object(
+  {
+    id: Uuid,
+    external_ref: Nullable(Type.String()),
+    name: Type.String(),
+    kind: CustomerKind,
+    phone: Nullable(Type.String()),
+    email: Nullable(Type.String()),
+    region: Nullable(Type.String()),
+    address: Nullable(Type.String()),
+    tier: CustomerTier,
+    tags: Type.Array(Type.String()),
+    status: CustomerStatus,
+    churn_risk: Nullable(Type.Unsafe<Static<typeof ChurnRiskSchema>>({ $ref: 'ChurnRisk#' })),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    version: Type.Integer(),
+  },
+  { $id: 'Customer', additionalProperties: false },
+);
+registerShared(CustomerSchema);
+export type Customer = Static<typeof CustomerSchema>;
+export const CustomerPage = Page(CustomerSchema, 'CustomerPage');
+registerShared(CustomerPage);
+
+const writable = {
+  name: Name,
+  kind: Type.Optional(CustomerKind),
+  phone: Type.Optional(Nullable(Phone)),
+  email: Type.Optional(Nullable(Email)),
+  region: Type.Optional(Nullable(Region)),
+  address: Type.Optional(Nullable(Address)),
+  tier: Type.Optional(CustomerTier),
+  tags: Type.Optional(Tags),
+};
+
+export const CreateCustomer = Type.Object(
+  { ...writable, external_ref: Type.Optional(Nullable(ExternalRef)) },
+  { additionalProperties: false },
+);
+export type CreateCustomer = Static<typeof CreateCustomer>;
+
+/** PUT by external ref replaces the record: fields left out go back to their defaults. */
+export const PutCustomer = Type.Object(writable, { additionalProperties: false });
+export type PutCustomer = Static<typeof PutCustomer>;
+
+export const UpdateCustomer = Type.Object(
+  { ...writable, name: Type.Optional(Name), external_ref: Type.Optional(Nullable(ExternalRef)) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateCustomer = Static<typeof UpdateCustomer>;
+
+export const CustomerListQuery = Type.Object(
+  {
+    ...ListQueryBase,
+    tier: Type.Optional(CustomerTier),
+    region: Type.Optional(Region),
+    status: Type.Optional(CustomerStatus),
+    churn_risk_level: Type.Optional(ChurnLevel),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Finds customers whose name, phone or email contains every word given (Chinese or Latin).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CustomerListQuery = Static<typeof CustomerListQuery>;
+
+export const ExternalRefParams = Type.Object({ ref: ExternalRef }, { additionalProperties: false });

@@ -1,0 +1,186 @@
+import type { Clock } from '../../clock.ts';
+import { inChange } from '../../db/change.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import type { Db } from '../../db/types.ts';
+import { keysetFrom, pageOf } from '../../http/pagination.ts';
+import { conflict, notFound, preconditionFailed } from '../../http/problem.ts';
+import type { ChangeContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import * as repo from './customers.repository.ts';
+import type { CreateCustomer, CustomerListQuery, PutCustomer, UpdateCustomer } from './customers.schemas.ts';
+
+export interface CustomerDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export function present(row: repo.CustomerRow) {
+  return {
+    id: row.id,
+    external_ref: row.external_ref,
+    name: row.name,
+    kind: row.kind,
+    phone: row.phone,
+    email: row.email,
+    region: row.region,
+    address: row.address,
+    tier: row.tier,
+    tags: row.tags,
+    status: row.status,
+    churn_risk: row.churn_risk,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    version: row.version,
+  };
+}
+export type CustomerView = ReturnType<typeof present>;
+
+const duplicateRef = (ref: string | null | undefined) =>
+  conflict(`A customer with external_ref ${ref} already exists; update it with PUT /v1/customers/by-external-ref/{ref}.`);
+
+export async function createCustomer(deps: CustomerDeps, ctx: ChangeContext, input: CreateCustomer): Promise<CustomerView> {
+  const now = deps.clock.now();
+  try {
+    return await inChange(deps.db, ctx, async (tx) => {
+      const row = await repo.insertCustomer(tx, {
+        id: newId(),
+        external_ref: input.external_ref ?? null,
+        name: input.name,
+        kind: input.kind ?? 'person',
+        phone: input.phone ?? null,
+        email: input.email ?? null,
+        region: input.region ?? null,
+        address: input.address ?? null,
+        tier: input.tier ?? 'standard',
+        tags: input.tags ?? [],
+        churn_risk: null,
+        created_at: now,
+        updated_at: now,
+      });
+      await recordAudit(tx, ctx, now, [{ action: 'created', resource_type: 'customer', resource_id: row.id, fields: Object.keys(input) }]);
+      return present(row);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'customers_external_ref_key')) throw duplicateRef(input.external_ref);
+    throw err;
+  }
+}
+
+export async function getCustomer(deps: CustomerDeps, id: string): Promise<CustomerView> {
+  const row = await repo.findCustomer(deps.db, id);
+  if (!row) throw notFound('Customer', id);
+  return present(row);
+}
+
+export async function listCustomers(deps: CustomerDeps, q: CustomerListQuery) {
+  const ks = keysetFrom({ limit: q.limit ?? 50, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.updated_since ? { updated_since: q.updated_since } : {}) });
+  const { limit: _l, cursor: _c, updated_since: _u, ...filter } = q;
+  const rows = await repo.listCustomers(deps.db, filter, ks);
+  const page = pageOf(rows, ks);
+  return { data: page.data.map(present), next_cursor: page.next_cursor };
+}
+
+/** Explains why a conditional write touched no row. */
+async function whyNotUpdated(deps: CustomerDeps, id: string, expected: number | undefined): Promise<never> {
+  const current = await repo.findCustomer(deps.db, id);
+  if (!current) throw notFound('Customer', id);
+  if (current.status === 'erased') throw conflict(`Customer ${id} was erased and can no longer be changed.`);
+  throw preconditionFailed(`Customer ${id} is at version ${current.version}, not ${expected}; fetch it again and retry.`);
+}
+
+export async function updateCustomer(
+  deps: CustomerDeps,
+  ctx: ChangeContext,
+  id: string,
+  patch: UpdateCustomer,
+  expectedVersion: number | undefined,
+): Promise<CustomerView> {
+  const now = deps.clock.now();
+  let row: repo.CustomerRow | undefined;
+  try {
+    row = await inChange(deps.db, ctx, async (tx) => {
+      const updated = await repo.updateCustomer(tx, id, patch, now, expectedVersion);
+      if (updated) {
+        await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'customer', resource_id: id, fields: Object.keys(patch) }]);
+      }
+      return updated;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'customers_external_ref_key')) throw duplicateRef(patch.external_ref);
+    throw err;
+  }
+  if (!row) return whyNotUpdated(deps, id, expectedVersion);
+  return present(row);
+}
+
+/** Creates (inserted: true) or replaces the customer the CRM knows by `ref`. */
+export async function putByExternalRef(
+  deps: CustomerDeps,
+  ctx: ChangeContext,
+  ref: string,
+  input: PutCustomer,
+  expectedVersion: number | undefined,
+): Promise<{ customer: CustomerView; inserted: boolean }> {
+  const now = deps.clock.now();
+  const result = await inChange(deps.db, ctx, async (tx) => {
+    const row = await repo.upsertByExternalRef(
+      tx,
+      {
+        id: newId(),
+        external_ref: ref,
+        name: input.name,
+        kind: input.kind ?? 'person',
+        phone: input.phone ?? null,
+        email: input.email ?? null,
+        region: input.region ?? null,
+        address: input.address ?? null,
+        tier: input.tier ?? 'standard',
+        tags: input.tags ?? [],
+        created_at: now,
+        updated_at: now,
+      },
+      now,
+      expectedVersion,
+    );
+    if (row) {
+      await recordAudit(tx, ctx, now, [
+        { action: row.inserted ? 'created' : 'updated', resource_type: 'customer', resource_id: row.id, fields: Object.keys(input) },
+      ]);
+    }
+    return row;
+  });
+  if (!result) {
+    const current = await repo.findByExternalRef(deps.db, ref);
+    throw preconditionFailed(`Customer ${ref} is at version ${current?.version}, not ${expectedVersion}; fetch it again and retry.`);
+  }
+  const { inserted, ...row } = result;
+  return { customer: present(row), inserted };
+}
+
+/**
+ * Erasure on request: personal data is scrubbed in place, the record and everything that
+ * points at it stay for statistics. Erasing an erased customer changes nothing.
+ */
+export async function eraseCustomer(deps: CustomerDeps, ctx: ChangeContext, id: string, expectedVersion: number | undefined): Promise<CustomerView> {
+  const now = deps.clock.now();
+  const row = await inChange(deps.db, ctx, async (tx) => {
+    const erased = await repo.updateCustomer(
+      tx,
+      id,
+      { name: 'erased', external_ref: null, phone: null, email: null, address: null, tags: [], status: 'erased', erased_at: now, churn_risk: null },
+      now,
+      expectedVersion,
+    );
+    if (erased) {
+      await recordAudit(tx, ctx, now, [
+        { action: 'erased', resource_type: 'customer', resource_id: id, fields: ['name', 'external_ref', 'phone', 'email', 'address', 'tags', 'status'] },
+      ]);
+    }
+    return erased;
+  });
+  if (row) return present(row);
+  const current = await repo.findCustomer(deps.db, id);
+  if (current?.status === 'erased') return present(current);
+  return whyNotUpdated(deps, id, expectedVersion);
+}

@@ -1,0 +1,76 @@
+import closeWithGrace from 'close-with-grace';
+import pino from 'pino';
+import { buildApp, loggerOptions } from './app.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createDatabase } from './db/database.ts';
+import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts';
+import { migrateToLatest } from './db/migrator.ts';
+import { allJobs } from './jobs/housekeeping.ts';
+import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
+import { ensureStartupKey } from './modules/api-keys/api-keys.service.ts';
+
+// Entry only: config → database → migrate → app → listen → scheduler, and the reverse on close.
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = pino(loggerOptions(config.LOG_LEVEL) as pino.LoggerOptions);
+  const clock = systemClock;
+
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    try {
+      embedded = await startEmbeddedPostgres(config.DATA_DIR, log);
+    } catch (err) {
+      log.fatal(err instanceof DataDirInUseError ? err.message : { err: { message: (err as Error).message } }, 'cannot start the embedded database');
+      process.exit(1);
+    }
+    url = embedded.url;
+  }
+  const database = createDatabase(url, { poolSize: config.DB_POOL_SIZE, log });
+  // Filled in as start-up proceeds; closing stops whatever has started, newest first.
+  const running: { app?: Awaited<ReturnType<typeof buildApp>>; scheduler?: Scheduler } = {};
+
+  closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+    if (err) log.error({ err: { message: err.message, stack: err.stack } }, 'shutting down after an error');
+    else log.info({ signal }, 'shutting down');
+    await running.scheduler?.stop();
+    await running.app?.close();
+    await database.close();
+    await embedded?.stop();
+  });
+
+  const migrated = await migrateToLatest(database.db as never);
+  for (const r of migrated.results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
+
+  const startup = await ensureStartupKey({ db: database.db, clock }, config.BOOTSTRAP_API_KEY);
+  if (startup.generated) {
+    // Printed once, on the console only (never through the logger): it is not stored anywhere.
+    process.stdout.write(
+      `\nNo API keys existed, so an admin key was created. It is shown this once:\n\n    ${startup.generated}\n\n` +
+        'Use it as "Authorization: Bearer <key>" and create further keys with POST /v1/api-keys.\n\n',
+    );
+  }
+
+  const app = await buildApp({ config, db: database.db, clock, logger: loggerOptions(config.LOG_LEVEL) });
+  running.app = app;
+  await app.listen({ port: config.PORT, host: config.HOST });
+  if (config.CRON_ENABLED) {
+    running.scheduler = startScheduler({ db: database.db, clock, log }, allJobs);
+    log.info({ jobs: allJobs.map((j) => j.name) }, 'scheduler started');
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`aftercare failed to start: ${err.message}`);
+  process.exit(1);
+});
