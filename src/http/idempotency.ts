@@ -33,10 +33,9 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-function requestHash(request: FastifyRequest): string {
-  return createHash('sha256')
-    .update(`${request.method} ${request.url}\n${canonical(request.body)}`)
-    .digest('hex');
+/** What makes two requests "the same request": method, path and query, and the body's content. */
+export function requestFingerprint(method: string, url: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${url}\n${canonical(body)}`).digest('hex');
 }
 
 export interface IdempotencyOptions {
@@ -98,7 +97,7 @@ export const idempotencyPlugin = fp(
           { path: '/header/idempotency-key', message: 'is invalid' },
         ]);
       }
-      const hash = requestHash(request);
+      const hash = requestFingerprint(request.method, request.url, request.body);
       const now = clock.now();
       const scope = { apiKeyId: request.actor.id, key };
 

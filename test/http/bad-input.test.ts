@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+let customerId: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  customerId = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'Base' } })).json().id;
+});
+afterAll(async () => t.close());
+
+const problem = (res: { statusCode: number; headers: Record<string, unknown>; json: () => Record<string, unknown> }, status: number) => {
+  expect(res.statusCode).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json();
+  expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+  return body;
+};
+
+describe('bad input gets a clear 4xx, never a 500', () => {
+  it('lists each invalid field with its path and message', async () => {
+    const res = await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 42, kind: 'alien', email: 'nope', tags: 'x' } });
+    const body = problem(res, 400);
+    const paths = (body.errors as { path: string }[]).map((e) => e.path).sort();
+    expect(paths).toEqual(['/body/email', '/body/kind', '/body/name', '/body/tags']);
+    expect((body.errors as { path: string; message: string }[]).find((e) => e.path === '/body/kind')!.message).toContain('person');
+  });
+
+  it('rejects unknown fields instead of dropping them', async () => {
+    const body = problem(await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'A', nmae: 'typo' } }), 400);
+    expect(body.errors).toEqual([{ path: '/body/nmae', message: 'is not a known field' }]);
+  });
+
+  it('rejects a missing required field', async () => {
+    const body = problem(await t.request({ method: 'POST', url: '/v1/customers', payload: {} }), 400);
+    expect(body.errors).toEqual([{ path: '/body/name', message: 'is required' }]);
+  });
+
+  it('does not coerce body types', async () => {
+    problem(await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'A', tags: [1, 2] } }), 400);
+    problem(await t.request({ method: 'POST', url: `/v1/customers/${customerId}/assets`, payload: { product_model: 1, category: true } }), 400);
+  });
+
+  it('rejects 100 kB strings', async () => {
+    const huge = 'x'.repeat(100_000);
+    problem(await t.request({ method: 'POST', url: '/v1/customers', payload: { name: huge } }), 400);
+    problem(await t.request({ method: 'PATCH', url: `/v1/customers/${customerId}`, payload: { address: huge } }), 400);
+    problem(await t.request({ method: 'GET', url: `/v1/customers?q=${huge}` }), 400);
+    problem(await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: huge, role: 'agent' } }), 400);
+  });
+
+  it('rejects a body over 1 MiB with 413', async () => {
+    problem(await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'x'.repeat(1_100_000) } }), 413);
+  });
+
+  it('rejects malformed JSON and other media types', async () => {
+    problem(await t.request({ method: 'POST', url: '/v1/customers', payload: '{"name":', headers: { 'content-type': 'application/json' } }), 400);
+    problem(await t.request({ method: 'POST', url: '/v1/customers', payload: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+    problem(await t.request({ method: 'POST', url: '/v1/customers', payload: '[]', headers: { 'content-type': 'application/json' } }), 400);
+    problem(await t.request({ method: 'POST', url: '/v1/customers', payload: 'null', headers: { 'content-type': 'application/json' } }), 400);
+  });
+
+  it('rejects bad UUIDs in paths and queries', async () => {
+    for (const url of ['/v1/customers/123', "/v1/customers/'%20or%201=1", '/v1/assets/zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz', '/v1/api-keys/null']) {
+      problem(await t.request({ method: 'GET', url }), 400);
+    }
+    problem(await t.request({ method: 'GET', url: '/v1/assets?customer_id=abc' }), 400);
+    problem(await t.request({ method: 'GET', url: '/v1/audit?actor=abc' }), 400);
+  });
+
+  it('answers 404 for a well-formed id that does not exist', async () => {
+    problem(await t.request({ method: 'GET', url: '/v1/customers/01a20c20-bb81-70a7-8e07-0eb4f830d29b' }), 404);
+    problem(await t.request({ method: 'GET', url: '/v1/nowhere' }), 404);
+  });
+
+  it('rejects forged and foreign cursors', async () => {
+    const forged = [
+      'not-base64!!',
+      Buffer.from('{"s":"id","id":"x"}').toString('base64url'),
+      Buffer.from('{"s":"id","id":"01a20c20-bb81-70a7-8e07-0eb4f830d29b","extra":1}').toString('base64url'),
+      Buffer.from('{"s":"updated","t":"yesterday","id":"01a20c20-bb81-70a7-8e07-0eb4f830d29b"}').toString('base64url'),
+      Buffer.from('"just a string"').toString('base64url'),
+      Buffer.from('{"s":"id","id":"\' or 1=1 --"}').toString('base64url'),
+    ];
+    for (const cursor of forged) {
+      const body = problem(await t.request({ method: 'GET', url: `/v1/customers?cursor=${encodeURIComponent(cursor)}` }), 400);
+      expect(body.errors).toEqual([{ path: '/query/cursor', message: 'is invalid' }]);
+    }
+    // A cursor of the id order is not valid for the updated_since order.
+    const idCursor = Buffer.from('{"s":"id","id":"01a20c20-bb81-70a7-8e07-0eb4f830d29b"}').toString('base64url');
+    problem(await t.request({ method: 'GET', url: `/v1/customers?updated_since=2026-01-01T00:00:00Z&cursor=${idCursor}` }), 400);
+  });
+
+  it('rejects out-of-range limits, bad dates and unknown query parameters', async () => {
+    for (const qs of ['limit=0', 'limit=201', 'limit=abc', 'limit=1.5', 'updated_since=tomorrow', 'tier=gold', 'colour=red']) {
+      problem(await t.request({ method: 'GET', url: `/v1/customers?${qs}` }), 400);
+    }
+  });
+
+  it('rejects values Postgres would choke on', async () => {
+    problem(await t.request({ method: 'POST', url: `/v1/customers/${customerId}/assets`, payload: { product_model: 'M', category: 'c', purchased_on: '2026-02-30' } }), 400);
+    problem(await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'nul\u0000byte' } }), 400);
+    problem(await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'k', role: 'agent', expires_at: '+275760-09-13T00:00:00.000Z' } }), 400);
+  });
+
+  it('survives a barrage of garbage on every route without a 5xx', async () => {
+    const doc = (await t.request({ method: 'GET', url: '/openapi.json', key: null })).json();
+    const garbage: unknown[] = [null, 0, -1, 1e308, 'x'.repeat(5000), [], [[[]]], { a: { b: { c: 1 } } }, true, '\u0000', '💥', { name: null }];
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const method of Object.keys(ops)) {
+        for (const g of garbage) {
+          const url = path.replace(/\{[^}]+\}/g, typeof g === 'string' ? encodeURIComponent(g.slice(0, 100)) : String(g));
+          const res = await t.request({
+            method: method.toUpperCase() as 'POST',
+            url: `${url}?limit=${encodeURIComponent(JSON.stringify(g).slice(0, 50))}`,
+            ...(method === 'get' || method === 'delete' ? {} : { payload: JSON.stringify(g), headers: { 'content-type': 'application/json' } }),
+          });
+          expect(res.statusCode, `${method} ${url} ${JSON.stringify(g).slice(0, 40)}`).toBeLessThan(500);
+        }
+      }
+    }
+  });
+});
