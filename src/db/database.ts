@@ -25,6 +25,12 @@ export function createDatabase(connectionString: string, opts: { poolSize?: numb
   // An idle client loses its server (restart, failover): log it and let the pool open a
   // fresh connection on the next query. Without this listener the process would crash.
   pool.on('error', (err) => opts.log?.warn({ err: { message: err.message } }, 'idle database connection lost'));
+  // A server that goes away can make a client emit 'error' after the pool has let go of
+  // it (the FATAL message, then the socket reset). Queries still get their own errors;
+  // this listener only keeps a stray one from crashing the process.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => opts.log?.debug({ err: { message: err.message } }, 'database connection error'));
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -63,7 +63,7 @@ export function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   if (!e) return false;
   if (e.code && (PG_UNAVAILABLE.has(e.code) || NET_DOWN.has(e.code))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not currently accepting connections|the database system is (starting up|shutting down)/.test(
     e.message ?? '',
   );
 }

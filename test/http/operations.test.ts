@@ -1,0 +1,157 @@
+import { Writable } from 'node:stream';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp, loggerOptions } from '../../src/app.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { createDatabase } from '../../src/db/database.ts';
+import { createTestApp, createTestDatabase, type TestApp } from '../helpers/app.ts';
+import { ensureStartupKey } from '../../src/modules/api-keys/api-keys.service.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+describe('operations endpoints and cross-cutting HTTP', () => {
+  it('answers /healthz and /readyz without a key', async () => {
+    expect((await t.request({ method: 'GET', url: '/healthz', key: null })).json()).toEqual({ status: 'ok' });
+    expect((await t.request({ method: 'GET', url: '/readyz', key: null })).json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves /openapi.json and the /docs reference page', async () => {
+    const doc = await t.request({ method: 'GET', url: '/openapi.json', key: null });
+    expect(doc.json().openapi).toBe('3.1.0');
+    const docs = await t.request({ method: 'GET', url: '/docs/', key: null });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('serves Prometheus metrics to admins, managers and analysts only', async () => {
+    await t.request({ method: 'GET', url: '/v1/customers' });
+    expect((await t.request({ method: 'GET', url: '/metrics', key: null })).statusCode).toBe(401);
+    expect((await t.request({ method: 'GET', url: '/metrics', key: await t.key('agent') })).statusCode).toBe(403);
+    const res = await t.request({ method: 'GET', url: '/metrics', key: await t.key('analyst') });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.body).toContain('http_request_duration_seconds_bucket{le="0.002",method="GET",route="/v1/customers",status="200"}');
+    expect(res.body).toContain('process_resident_memory_bytes');
+  });
+
+  it('sets security headers and echoes or creates a request id', async () => {
+    const res = await t.request({ method: 'GET', url: '/v1/customers', headers: { 'x-request-id': 'crm-trace-42' } });
+    expect(res.headers['x-request-id']).toBe('crm-trace-42');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    const generated = await t.request({ method: 'GET', url: '/v1/customers', headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('rate limits per key with 429 problem+json and Retry-After', async () => {
+    const limited = await createTestApp({ rateLimitPerMinute: 3 });
+    try {
+      const codes: number[] = [];
+      let last;
+      for (let i = 0; i < 5; i++) {
+        last = await limited.request({ method: 'GET', url: '/v1/customers' });
+        codes.push(last.statusCode);
+      }
+      expect(codes).toEqual([200, 200, 200, 429, 429]);
+      expect(last!.headers['retry-after']).toMatch(/^\d+$/);
+      expect(last!.headers['content-type']).toMatch(/problem\+json/);
+      // Another key has its own budget; health probes are never limited.
+      const other = await limited.request({ method: 'GET', url: '/v1/customers', key: 'ak_someone_else_entirely_000000000' });
+      expect(other.statusCode).toBe(401);
+      expect((await limited.request({ method: 'GET', url: '/healthz', key: null })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('keeps personal data and secrets out of the logs', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const { url } = await createTestDatabase();
+    const database = createDatabase(url, { poolSize: 2 });
+    const clock = new ManualClock();
+    const secret = 'ak_log_test_secret_0123456789abcdef';
+    await ensureStartupKey({ db: database.db, clock }, secret);
+    const app = await buildApp({
+      config: { LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: 1000, IDEMPOTENCY_TTL_HOURS: 24 },
+      db: database.db,
+      clock,
+      logger: { ...(loggerOptions('info') as object), stream: sink } as never,
+    });
+    const headers = { authorization: `Bearer ${secret}` };
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers,
+      payload: { name: '王秀英', email: 'wang.xiuying@example.cn', phone: '+86 139 1234 5678', address: '上海市浦东新区', external_ref: 'CRM-PII-1' },
+    });
+    expect(created.statusCode).toBe(201);
+    await app.inject({ method: 'GET', url: '/v1/customers?q=wang.xiuying%40example.cn', headers });
+    await app.inject({ method: 'PUT', url: '/v1/customers/by-external-ref/CRM-PII-1', headers, payload: { name: '王秀英' } });
+    await app.inject({ method: 'GET', url: '/v1/customers?q=王秀英', headers: { authorization: 'Bearer wrong_secret_value_xyz' } });
+    await app.close();
+    await database.close();
+    const log = lines.join('');
+    expect(log).toContain('/v1/customers');
+    for (const pii of ['王秀英', 'wang.xiuying', '139 1234', '浦东', 'CRM-PII-1', secret, 'wrong_secret_value_xyz']) {
+      expect(log, pii).not.toContain(pii);
+    }
+  });
+
+  it('answers /readyz 503 while the database is unreachable and recovers by itself', async () => {
+    const { url, name } = await createTestDatabase();
+    const database = createDatabase(url, { poolSize: 2 });
+    const app = await buildApp({ config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 1000, IDEMPOTENCY_TTL_HOURS: 24 }, db: database.db, clock: new ManualClock(), logger: false });
+    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+    await admin.connect();
+    try {
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      // The outage: no new connections, and the open ones are cut.
+      await admin.query(`alter database ${name} allow_connections false`);
+      await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1`, [name]);
+      const down = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(down.statusCode).toBe(503);
+      expect(down.headers['content-type']).toMatch(/problem\+json/);
+      const apiDown = await app.inject({ method: 'GET', url: '/v1/customers', headers: { authorization: 'Bearer whatever_key_0000000000000' } });
+      expect(apiDown.statusCode).toBe(503);
+      await admin.query(`alter database ${name} allow_connections true`);
+      await expect.poll(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode, { timeout: 10_000 }).toBe(200);
+      expect(Number((await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows[0]!.one)).toBe(1);
+    } finally {
+      await admin.query(`alter database ${name} allow_connections true`).catch(() => undefined);
+      await admin.end();
+      await app.close();
+      await database.close();
+    }
+  });
+
+  it('answers /readyz 503 until the schema is migrated', async () => {
+    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+    await admin.connect();
+    const name = `empty_${Date.now()}`;
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const u = new URL(inject('pgAdminUrl'));
+    u.pathname = `/${name}`;
+    const database = createDatabase(u.toString(), { poolSize: 1 });
+    const app = await buildApp({ config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 1000, IDEMPOTENCY_TTL_HOURS: 24 }, db: database.db, clock: new ManualClock(), logger: false });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
