@@ -81,6 +81,9 @@ export function toProblem(err: unknown): Problem {
     return new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send application/json.');
   if (e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return badRequest('The JSON body is empty.');
   if (e?.code && PG_BAD_INPUT.has(e.code)) return badRequest('A value in the request is out of range or malformed.');
+  if (e?.code === '40001' || e?.code === '40P01') {
+    return new Problem(409, 'concurrent-change', 'Conflict', 'A concurrent change got in the way; retry the request.', { headers: { 'retry-after': '1' } });
+  }
   if (isDatabaseDown(err)) return unavailable('The database is unreachable; retry shortly.');
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.statusCode === 429) {

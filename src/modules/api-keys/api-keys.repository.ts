@@ -52,6 +52,8 @@ export async function lockActiveAdmins(tx: Tx, at: Date): Promise<string[]> {
     .where('role', '=', 'admin')
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+    // One lock order for every caller, so two revocations wait for each other instead of deadlocking.
+    .orderBy('id')
     .forUpdate()
     .execute();
   return rows.map((r) => r.id);
