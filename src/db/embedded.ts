@@ -160,7 +160,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     url: url.replace(/\/postgres$/, '/aftercare'),
     stop: async () => {
       process.removeListener('exit', onExit);
-      await pgServer.stop();
+      // The library waits for an 'exit' that already happened if Postgres died or was stopped by someone else.
+      if (postmaster && processAlive(postmaster)) await pgServer.stop();
       await rm(path.join(root, 'aftercare.pid'), { force: true });
     },
   };

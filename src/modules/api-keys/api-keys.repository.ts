@@ -26,12 +26,16 @@ export async function findApiKey(db: Db | Tx, id: string): Promise<ApiKeyRow | u
   return db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
-export async function listApiKeys(db: Db, f: { role?: string; revoked?: boolean }, ks: Keyset): Promise<ApiKeyRow[]> {
+export function apiKeyListQuery(db: Db, f: { role?: string; revoked?: boolean }, ks: Keyset) {
   let q = db.selectFrom('api_keys').select(API_KEY_COLUMNS);
   if (f.role) q = q.where('role', '=', f.role as ApiKeyRow['role']);
   if (f.revoked === true) q = q.where('revoked_at', 'is not', null);
   if (f.revoked === false) q = q.where('revoked_at', 'is', null);
-  return applyKeyset(q, 'api_keys', ks).execute();
+  return applyKeyset(q, 'api_keys', ks);
+}
+
+export async function listApiKeys(db: Db, f: { role?: string; revoked?: boolean }, ks: Keyset): Promise<ApiKeyRow[]> {
+  return apiKeyListQuery(db, f, ks).execute();
 }
 
 /** Revokes unless already revoked; locks every active admin key so two revocations cannot both remove the last one. */

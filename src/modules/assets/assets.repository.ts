@@ -27,16 +27,18 @@ export async function findAsset(db: Db | Tx, id: string): Promise<AssetRow | und
   return db.selectFrom('assets').select(ASSET_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
-export async function listAssets(
-  db: Db,
-  f: { serial_number?: string; customer_id?: string; category?: string },
-  ks: Keyset,
-): Promise<AssetRow[]> {
+export type AssetFilter = { serial_number?: string; customer_id?: string; category?: string };
+
+export function assetListQuery(db: Db, f: AssetFilter, ks: Keyset) {
   let q = db.selectFrom('assets').select(ASSET_COLUMNS);
   if (f.serial_number) q = q.where('serial_number', '=', f.serial_number);
   if (f.customer_id) q = q.where('customer_id', '=', f.customer_id);
   if (f.category) q = q.where('category', '=', f.category);
-  return applyKeyset(q, 'assets', ks).execute();
+  return applyKeyset(q, 'assets', ks);
+}
+
+export async function listAssets(db: Db, f: AssetFilter, ks: Keyset): Promise<AssetRow[]> {
+  return assetListQuery(db, f, ks).execute();
 }
 
 /** Locks the asset row so the date rules are checked against what is being overwritten. */

@@ -43,7 +43,7 @@ export interface AuditFilter {
   to?: Date;
 }
 
-export async function listAudit(db: Db, f: AuditFilter, ks: Extract<Keyset, { mode: 'id' }>) {
+export function auditListQuery(db: Db, f: AuditFilter, ks: Extract<Keyset, { mode: 'id' }>) {
   let q = db
     .selectFrom('audit_log')
     .select([
@@ -64,5 +64,9 @@ export async function listAudit(db: Db, f: AuditFilter, ks: Extract<Keyset, { mo
   if (f.actor) q = q.where('actor_id', '=', f.actor);
   if (f.from) q = q.where('occurred_at', '>=', f.from);
   if (f.to) q = q.where('occurred_at', '<', f.to);
-  return applyKeyset(q, 'audit_log', ks).execute();
+  return applyKeyset(q, 'audit_log', ks);
+}
+
+export async function listAudit(db: Db, f: AuditFilter, ks: Extract<Keyset, { mode: 'id' }>) {
+  return auditListQuery(db, f, ks).execute();
 }

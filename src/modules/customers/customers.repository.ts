@@ -47,7 +47,8 @@ export interface CustomerFilter {
   q?: string;
 }
 
-export async function listCustomers(db: Db, f: CustomerFilter, ks: Keyset): Promise<CustomerRow[]> {
+/** The list query, apart from its execution so tests can EXPLAIN exactly what runs. */
+export function customerListQuery(db: Db, f: CustomerFilter, ks: Keyset) {
   let q = db.selectFrom('customers').select(CUSTOMER_COLUMNS);
   if (f.tier) q = q.where('tier', '=', f.tier as CustomerRow['tier']);
   if (f.region) q = q.where('region', '=', f.region);
@@ -65,7 +66,11 @@ export async function listCustomers(db: Db, f: CustomerFilter, ks: Keyset): Prom
       );
     }
   }
-  return applyKeyset(q, 'customers', ks).execute();
+  return applyKeyset(q, 'customers', ks);
+}
+
+export async function listCustomers(db: Db, f: CustomerFilter, ks: Keyset): Promise<CustomerRow[]> {
+  return customerListQuery(db, f, ks).execute();
 }
 
 /**

@@ -1,0 +1,74 @@
+import { sql, type Compilable } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../../src/db/database.ts';
+import type { Keyset } from '../../src/http/pagination.ts';
+import { apiKeyListQuery } from '../../src/modules/api-keys/api-keys.repository.ts';
+import { assetListQuery } from '../../src/modules/assets/assets.repository.ts';
+import { auditListQuery } from '../../src/modules/audit/audit.repository.ts';
+import { customerListQuery } from '../../src/modules/customers/customers.repository.ts';
+import { createTestDatabase } from '../helpers/app.ts';
+
+let d: Database;
+const page: Keyset = { mode: 'id', limit: 50 };
+const deep: Keyset = { mode: 'id', limit: 50, after: { id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' } };
+const sync: Keyset = { mode: 'updated', limit: 50, since: new Date('2026-03-01T23:00:00Z') };
+
+beforeAll(async () => {
+  const { url } = await createTestDatabase();
+  d = createDatabase(url, { poolSize: 1 });
+  // Enough rows, spread like a real book of customers, for the planner to prefer indexes.
+  await sql`insert into customers (id, name, kind, phone, email, region, tier, status, churn_risk, created_at, updated_at)
+    select gen_random_uuid(), 'Customer ' || i || case when i % 1000 = 0 then ' 张伟' else '' end, 'person',
+      '138' || lpad(i::text, 8, '0'), 'c' || i || '@example.com', 'r' || (i % 40),
+      case when i % 50 = 0 then 'vip' when i % 10 = 0 then 'key' else 'standard' end,
+      case when i % 97 = 0 then 'at_risk' else 'active' end,
+      case when i % 89 = 0 then '{"score":80,"level":"high","factors":[],"scored_at":"2026-01-01T00:00:00Z"}'::jsonb end,
+      timestamptz '2026-01-01' + i * interval '1 minute', timestamptz '2026-01-01' + i * interval '1 minute'
+    from generate_series(1, 60000) i`.execute(d.db);
+  await sql`insert into assets (id, customer_id, product_model, category, serial_number, created_at, updated_at)
+    select gen_random_uuid(), id, 'Model', case when abs(hashtext(id::text)) % 500 = 0 then 'rare' else 'cat' || (abs(hashtext(id::text)) % 30) end, 'SN' || row_number() over (), created_at, updated_at from customers`.execute(d.db);
+  await sql`insert into audit_log (id, occurred_at, actor_kind, actor_id, actor_role, action, resource_type, resource_id)
+    select gen_random_uuid(), created_at, 'api_key', case when status = 'at_risk' then '01a20c20-bb81-70a7-8e07-0eb4f830d29b'::uuid else gen_random_uuid() end, 'agent', 'created',
+      case when tier = 'key' then 'asset' else 'customer' end, id from customers`.execute(d.db);
+  await sql`insert into api_keys (id, name, role, prefix, secret_hash, created_at, updated_at)
+    select gen_random_uuid(), 'key ' || i, 'agent', 'ak_' || i, sha256(i::text::bytea), timestamptz '2026-01-01' + i * interval '1 hour', timestamptz '2026-01-01' + i * interval '1 hour'
+    from generate_series(1, 5000) i`.execute(d.db);
+  await sql`analyze`.execute(d.db);
+});
+afterAll(async () => d.close());
+
+async function plan(query: Compilable): Promise<string> {
+  const compiled = query.compile();
+  const res = await d.pool.query(`explain (format json) ${compiled.sql}`, compiled.parameters as unknown[]);
+  return JSON.stringify(res.rows[0]['QUERY PLAN']);
+}
+
+describe('every list filter has an index the planner uses', () => {
+  const cases: [string, () => Compilable, string][] = [
+    ['customers: first page', () => customerListQuery(d.db, {}, page), 'customers_pkey'],
+    ['customers: deep page', () => customerListQuery(d.db, {}, deep), 'customers_pkey'],
+    ['customers: tier', () => customerListQuery(d.db, { tier: 'vip' }, page), 'customers_tier'],
+    ['customers: region', () => customerListQuery(d.db, { region: 'r7' }, page), 'customers_region'],
+    ['customers: status', () => customerListQuery(d.db, { status: 'at_risk' }, page), 'customers_status'],
+    ['customers: churn level', () => customerListQuery(d.db, { churn_risk_level: 'high' }, page), 'customers_churn_level'],
+    ['customers: q', () => customerListQuery(d.db, { q: '张伟' }, page), 'customers_search'],
+    ['customers: q latin', () => customerListQuery(d.db, { q: 'c12345@' }, page), 'customers_search'],
+    ['customers: updated_since', () => customerListQuery(d.db, {}, sync), 'customers_updated'],
+    ['assets: serial', () => assetListQuery(d.db, { serial_number: 'SN123' }, page), 'assets_serial'],
+    ['assets: customer', () => assetListQuery(d.db, { customer_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'assets_customer'],
+    ['assets: category', () => assetListQuery(d.db, { category: 'rare' }, page), 'assets_category'],
+    ['assets: updated_since', () => assetListQuery(d.db, {}, sync), 'assets_updated'],
+    ['audit: resource type', () => auditListQuery(d.db, { resource_type: 'asset' }, page as Extract<Keyset, { mode: 'id' }>), 'audit_resource_type'],
+    ['audit: resource', () => auditListQuery(d.db, { resource_type: 'customer', resource_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page as Extract<Keyset, { mode: 'id' }>), 'audit_resource'],
+    ['audit: actor', () => auditListQuery(d.db, { actor: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page as Extract<Keyset, { mode: 'id' }>), 'audit_actor'],
+    ['audit: time range', () => auditListQuery(d.db, { from: new Date('2026-01-20T00:00:00Z'), to: new Date('2026-01-20T02:00:00Z') }, page as Extract<Keyset, { mode: 'id' }>), 'audit_time'],
+    ['api keys: updated_since', () => apiKeyListQuery(d.db, {}, sync), 'api_keys_updated'],
+  ];
+  for (const [name, query, index] of cases) {
+    it(name, async () => {
+      const p = await plan(query());
+      expect(p, p).toContain(`"Index Name":"${index}"`);
+      expect(p).not.toContain('"Node Type":"Seq Scan"');
+    });
+  }
+});

@@ -1,0 +1,47 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { createDatabase } from '../../src/db/database.ts';
+import { isMigrated, latestMigration, migrateToLatest } from '../../src/db/migrator.ts';
+import { createTestDatabase } from '../helpers/app.ts';
+
+async function emptyDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+  await admin.connect();
+  const name = `m_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(inject('pgAdminUrl'));
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+describe('migrations', () => {
+  it('run once when several instances start together, and all of them come up', async () => {
+    const url = await emptyDatabase();
+    const instances = Array.from({ length: 4 }, () => createDatabase(url, { poolSize: 2 }));
+    const results = await Promise.all(instances.map((d) => migrateToLatest(d.db as never)));
+    const applied = results.flatMap((r) => (r.results ?? []).filter((m) => m.status === 'Success'));
+    expect(applied.map((m) => m.migrationName)).toEqual([latestMigration]);
+    for (const d of instances) expect(await isMigrated(d.db as never)).toBe(true);
+    await Promise.all(instances.map((d) => d.close()));
+  });
+
+  it('are idempotent: a second run applies nothing', async () => {
+    const { url } = await createTestDatabase();
+    const d = createDatabase(url, { poolSize: 1 });
+    const again = await migrateToLatest(d.db as never);
+    expect(again.results).toEqual([]);
+    await d.close();
+  });
+
+  it('make the audit trail append-only in the database itself', async () => {
+    const { url } = await createTestDatabase();
+    const d = createDatabase(url, { poolSize: 1 });
+    await sql`insert into audit_log (id, occurred_at, actor_kind, action, resource_type, resource_id)
+      values ('01a20c20-bb81-70a7-8e07-0eb4f830d29b', now(), 'system', 'created', 'customer', '01a20c20-bb81-70a7-8e07-0eb4f830d29c')`.execute(d.db);
+    await expect(sql`update audit_log set action = 'forged'`.execute(d.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log`.execute(d.db)).rejects.toThrow(/append-only/);
+    await d.close();
+  });
+});

@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { housekeeping } from '../../src/jobs/housekeeping.ts';
+import { runTick, startScheduler, type JobDefinition } from '../../src/jobs/scheduler.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+const log = pino({ level: 'silent' });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+describe('scheduled jobs claimed in Postgres', () => {
+  it('runs each tick once however many instances fire it', async () => {
+    let runs = 0;
+    const job: JobDefinition = {
+      name: 'count-test',
+      schedule: '* * * * * *',
+      async run() {
+        runs++;
+        return { one: 1 };
+      },
+    };
+    const tick = new Date('2026-03-02T09:00:05Z');
+    const results = await Promise.all(Array.from({ length: 6 }, () => runTick({ db: t.database.db, clock: t.clock, log }, job, tick, 'schedule')));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(runs).toBe(1);
+    const rows = await t.database.db.selectFrom('job_runs').select(['status', 'counts']).where('job_name', '=', 'count-test').execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'succeeded', counts: { one: 1 } });
+  });
+
+  it('records a failed run with its error', async () => {
+    const job: JobDefinition = { name: 'fail-test', schedule: '* * * * * *', run: async () => Promise.reject(new Error('boom')) };
+    await expect(runTick({ db: t.database.db, clock: t.clock, log }, job, new Date('2026-03-02T09:00:06Z'), 'manual')).rejects.toThrow('boom');
+    const row = await t.database.db.selectFrom('job_runs').select(['status', 'error']).where('job_name', '=', 'fail-test').executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'failed', error: 'boom' });
+  });
+
+  it('fires on schedule in two schedulers at once and still runs each second once', async () => {
+    let runs = 0;
+    const job: JobDefinition = { name: 'every-second', schedule: '* * * * * *', run: async () => ({ n: ++runs }) };
+    const a = startScheduler({ db: t.database.db, clock: t.clock, log }, [job]);
+    const b = startScheduler({ db: t.database.db, clock: t.clock, log }, [job]);
+    await new Promise((r) => setTimeout(r, 2_600));
+    await a.stop();
+    await b.stop();
+    const ticks = await t.database.db.selectFrom('job_runs').select('tick').where('job_name', '=', 'every-second').execute();
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(runs).toBe(ticks.length);
+    expect(new Set(ticks.map((r) => r.tick.toISOString())).size).toBe(ticks.length);
+  });
+
+  it('housekeeping deletes expired idempotency records and only those', async () => {
+    const now = t.clock.now();
+    await sql`insert into idempotency_keys (api_key_id, key, method, path, request_hash, state, created_at, expires_at)
+      select gen_random_uuid(), 'k' || i, 'POST', '/v1/customers', 'h', 'done', ${now}, ${now}::timestamptz + (case when i % 2 = 0 then interval '-1 hour' else interval '1 hour' end)
+      from generate_series(1, 12000) as i`.execute(t.database.db);
+    const counts = await housekeeping.run({ db: t.database.db, clock: t.clock, log });
+    expect(counts).toEqual({ idempotency_keys_deleted: 6000 });
+    const left = await sql<{ n: number }>`select count(*)::int as n from idempotency_keys`.execute(t.database.db);
+    expect(left.rows[0]!.n).toBe(6000);
+  });
+});

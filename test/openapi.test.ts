@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+let doc: Record<string, unknown> & { paths: Record<string, Record<string, { operationId?: string; responses?: object; tags?: string[] }>> };
+beforeAll(async () => {
+  t = await createTestApp();
+  doc = (await t.request({ method: 'GET', url: '/openapi.json', key: null })).json();
+});
+afterAll(async () => t.close());
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('is the committed openapi/openapi.json', async () => {
+    const committed = JSON.parse(await readFile(new URL('../openapi/openapi.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(doc);
+  });
+
+  it('gives every operation a unique operationId, tags and responses', () => {
+    const ids: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z]*\.[a-z][A-Za-z]*$/);
+        expect(op.tags?.length, `${method} ${path}`).toBeGreaterThan(0);
+        ids.push(op.operationId!);
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('names its entities as components instead of inlining them', () => {
+    const names = Object.keys((doc.components as { schemas: object }).schemas);
+    for (const n of ['Customer', 'CustomerPage', 'Asset', 'ApiKey', 'ApiKeyCreated', 'Problem', 'AuditEntry']) expect(names).toContain(n);
+    expect(JSON.stringify(doc)).not.toContain('def-');
+  });
+});
