@@ -7,6 +7,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/types.ts';
+import type pg from 'pg';
+import { ApiKeyCache } from './http/key-cache.ts';
 import { authPlugin } from './http/auth.ts';
 import { errorsPlugin } from './http/errors.ts';
 import { idempotencyPlugin } from './http/idempotency.ts';
@@ -21,11 +23,23 @@ import { customerRoutes } from './modules/customers/customers.routes.ts';
 export interface AppDeps {
   config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'>;
   db: Db;
+  /** The pool behind db; given, API keys are cached and invalidated by LISTEN/NOTIFY. */
+  pool?: pg.Pool;
   clock: Clock;
   logger?: FastifyServerOptions['logger'];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Pretty logs on a terminal when pino-pretty is installed (a dev dependency, absent in the image). */
+function prettyAvailable(): boolean {
+  try {
+    import.meta.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Pino options: request lines carry the route pattern, never the URL, query or headers with personal data. */
 export function loggerOptions(level: string): NonNullable<FastifyServerOptions['logger']> {
@@ -43,7 +57,7 @@ export function loggerOptions(level: string): NonNullable<FastifyServerOptions['
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    ...(process.stdout.isTTY && level !== 'silent' ? { transport: { target: 'pino-pretty' } } : {}),
+    ...(process.stdout.isTTY && level !== 'silent' && prettyAvailable() ? { transport: { target: 'pino-pretty' } } : {}),
   };
 }
 
@@ -85,7 +99,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(openapiPlugin);
   await app.register(observabilityPlugin, { db: deps.db });
-  await app.register(authPlugin, { db: deps.db, clock: deps.clock });
+  const keyCache = new ApiKeyCache(deps.pool, app.log as never);
+  await keyCache.start();
+  app.addHook('onClose', async () => keyCache.close());
+  await app.register(authPlugin, { db: deps.db, clock: deps.clock, cache: keyCache });
   await app.register(rateLimit, {
     global: true,
     max: deps.config.RATE_LIMIT_PER_MINUTE,
@@ -100,7 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(idempotencyPlugin, { db: deps.db, clock: deps.clock, ttlHours: deps.config.IDEMPOTENCY_TTL_HOURS });
 
-  await app.register(apiKeyRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(apiKeyRoutes, { db: deps.db, clock: deps.clock, keyCache });
   await app.register(customerRoutes, { db: deps.db, clock: deps.clock });
   await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
   await app.register(auditRoutes, { db: deps.db });

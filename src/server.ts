@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const app = await buildApp({ config, db: database.db, clock, logger: loggerOptions(config.LOG_LEVEL) });
+  const app = await buildApp({ config, db: database.db, pool: database.pool, clock, logger: loggerOptions(config.LOG_LEVEL) });
   running.app = app;
   await app.listen({ port: config.PORT, host: config.HOST });
   if (config.CRON_ENABLED) {

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
 import type { Db, Role } from '../db/types.ts';
 import type { Actor } from '../lib/context.ts';
+import type { ApiKeyCache } from './key-cache.ts';
 import { forbidden, unauthorized } from './problem.ts';
 
 export type Access = 'public' | readonly Role[];
@@ -40,8 +41,8 @@ export function actorOf(request: FastifyRequest): Actor {
 const LAST_USED_EVERY_MS = 60_000;
 
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { db: Db; clock: Clock }) => {
-    const { db, clock } = opts;
+  async (app: FastifyInstance, opts: { db: Db; clock: Clock; cache: ApiKeyCache }) => {
+    const { db, clock, cache } = opts;
     // Remembers when this process last wrote last_used_at per key, so a busy key costs one
     // UPDATE a minute instead of one per request.
     const lastUsedWrites = new Map<string, number>();
@@ -60,11 +61,16 @@ export const authPlugin = fp(
       if (!match) throw unauthorized('The Authorization header must be "Bearer <key>".');
 
       const now = clock.now();
-      const key = await db
-        .selectFrom('api_keys')
-        .select(['id', 'role', 'technician_id', 'expires_at', 'revoked_at'])
-        .where('secret_hash', '=', Buffer.from(request.credentialHash!, 'hex'))
-        .executeTakeFirst();
+      const hash = request.credentialHash!;
+      let key = cache.get(hash, Date.now());
+      if (!key) {
+        key = await db
+          .selectFrom('api_keys')
+          .select(['id', 'role', 'technician_id', 'expires_at', 'revoked_at'])
+          .where('secret_hash', '=', Buffer.from(hash, 'hex'))
+          .executeTakeFirst();
+        if (key) cache.set(hash, key, Date.now());
+      }
       if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) {
         throw unauthorized('The API key is unknown, revoked or expired.');
       }

@@ -56,6 +56,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const app = await buildApp({
     config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: opts.rateLimitPerMinute ?? 100_000, IDEMPOTENCY_TTL_HOURS: 24 },
     db: database.db,
+    pool: database.pool,
     clock,
     logger: false,
   });

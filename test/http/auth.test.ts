@@ -1,4 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { createDatabase } from '../../src/db/database.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
@@ -78,5 +81,39 @@ describe('API keys and roles on every route', () => {
     await expect
       .poll(async () => (await t.request({ method: 'GET', url: `/v1/api-keys/${id}` })).json().last_used_at)
       .toBe(t.clock.now().toISOString());
+  });
+
+  it('makes a revocation on one instance reach the key cache of another', async () => {
+    const database = createDatabase(t.url, { poolSize: 3 });
+    const other = await buildApp({ config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 100_000, IDEMPOTENCY_TTL_HOURS: 24 }, db: database.db, pool: database.pool, clock: t.clock, logger: false });
+    try {
+      const { id, secret } = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'shared', role: 'agent' } })).json();
+      const onOther = () => other.inject({ method: 'GET', url: '/v1/customers', headers: { authorization: `Bearer ${secret}` } });
+      expect((await onOther()).statusCode).toBe(200);
+      expect((await onOther()).statusCode).toBe(200);
+      await t.request({ method: 'DELETE', url: `/v1/api-keys/${id}` });
+      // NOTIFY is delivered on commit; the other instance forgets the key within milliseconds.
+      await expect.poll(async () => (await onOther()).statusCode, { timeout: 2_000, interval: 5 }).toBe(401);
+    } finally {
+      await other.close();
+      await database.close();
+    }
+  });
+
+  it('bypasses the key cache while its LISTEN connection is down', async () => {
+    const database = createDatabase(t.url, { poolSize: 3 });
+    const other = await buildApp({ config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 100_000, IDEMPOTENCY_TTL_HOURS: 24 }, db: database.db, pool: database.pool, clock: t.clock, logger: false });
+    try {
+      const { id, secret } = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'listener', role: 'agent' } })).json();
+      const onOther = () => other.inject({ method: 'GET', url: '/v1/customers', headers: { authorization: `Bearer ${secret}` } });
+      expect((await onOther()).statusCode).toBe(200);
+      // Cut the listener's connection, then revoke behind its back with a plain UPDATE (no NOTIFY).
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen %' and datname = current_database()`.execute(t.database.db);
+      await sql`update api_keys set revoked_at = now() where id = ${id}`.execute(t.database.db);
+      await expect.poll(async () => (await onOther()).statusCode, { timeout: 2_000, interval: 5 }).toBe(401);
+    } finally {
+      await other.close();
+      await database.close();
+    }
   });
 });

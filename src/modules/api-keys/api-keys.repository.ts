@@ -2,6 +2,8 @@ import { applyKeyset } from '../../db/keyset.ts';
 import type { ApiKeysTable, Db, Tx } from '../../db/types.ts';
 import type { Insertable, Selectable } from 'kysely';
 import type { Keyset } from '../../http/pagination.ts';
+import { KEY_CHANNEL } from '../../http/key-cache.ts';
+import { sql } from 'kysely';
 
 export const API_KEY_COLUMNS = [
   'id',
@@ -61,6 +63,10 @@ export async function lockActiveAdmins(tx: Tx, at: Date): Promise<string[]> {
     .forUpdate()
     .execute();
   return rows.map((r) => r.id);
+}
+
+export async function notifyKeyChanged(tx: Tx, id: string): Promise<void> {
+  await sql`select pg_notify(${KEY_CHANNEL}, ${id})`.execute(tx);
 }
 
 export async function countKeys(db: Db | Tx): Promise<number> {

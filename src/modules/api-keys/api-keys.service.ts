@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db, Role } from '../../db/types.ts';
+import type { ApiKeyCache } from '../../http/key-cache.ts';
 import { hashSecret } from '../../http/auth.ts';
 import { keysetFrom, pageOf } from '../../http/pagination.ts';
 import { conflict, notFound, unprocessable } from '../../http/problem.ts';
@@ -15,6 +16,8 @@ import type { ApiKeyListQuery, CreateApiKey } from './api-keys.schemas.ts';
 export interface ApiKeyDeps {
   db: Db;
   clock: Clock;
+  /** This instance's key cache, emptied of a revoked key before the response goes out. */
+  keyCache?: ApiKeyCache;
 }
 
 /** `ak_` and 43 base64url characters: 256 random bits, so a plain SHA-256 is a safe store. */
@@ -103,8 +106,10 @@ export async function revokeApiKey(deps: ApiKeyDeps, ctx: ChangeContext, id: str
     const row = await repo.revokeApiKey(tx, id, now);
     if (!row) throw conflict('The key changed while it was being revoked; retry.');
     await recordAudit(tx, ctx, now, [{ action: 'revoked', resource_type: 'api_key', resource_id: id, fields: ['revoked_at'] }]);
+    // Delivered to every instance's key cache when this transaction commits.
+    await repo.notifyKeyChanged(tx, id);
     return present(row);
-  });
+  }).finally(() => deps.keyCache?.forget(id));
 }
 
 /**

@@ -1,0 +1,189 @@
+// npm run bench: seeds 100,000 customers, then loads the service's customer routes and, in
+// the same run against the same database, a bare fastify route that does the same single
+// INSERT / SELECT with no auth, idempotency, audit or validation. Prints req/s, p50, p99
+// and the ratio to the bare route. Not a test: figures go in BENCHMARKS.md.
+//
+//   BENCH_SECONDS   seconds per load (default 15)     BENCH_CONNECTIONS  (default 50)
+//   BENCH_CUSTOMERS rows to seed (default 100000)     DATABASE_URL       else an embedded Postgres in .bench/
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import cliProgress from 'cli-progress';
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { v7 } from 'uuid';
+import { createDatabase } from '../src/db/database.ts';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { migrateToLatest } from '../src/db/migrator.ts';
+import { encodeCursor } from '../src/http/pagination.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// ---------------------------------------------------------------------------------------
+// The bare ceiling: one pg query per request, no framework features. Runs as a child
+// process of this script (`--bare <url> <port>`), so it gets a process of its own like the service.
+async function bareServer(url: string, port: number): Promise<void> {
+  const { pool } = createDatabase(url, { poolSize: 20 });
+  const app = Fastify({ logger: false });
+  const cols = 'id, external_ref, name, kind, phone, email, region, address, tier, tags, status, churn_risk, created_at, updated_at, version';
+  app.post('/bare/customers', async (request, reply) => {
+    const body = request.body as { name: string; region?: string };
+    const now = new Date();
+    const r = await pool.query(
+      `insert into customers (id, name, kind, region, created_at, updated_at) values ($1, $2, 'person', $3, $4, $4) returning ${cols}`,
+      [v7(), body.name, body.region ?? null, now],
+    );
+    return reply.code(201).send(r.rows[0]);
+  });
+  app.get('/bare/customers/:id', async (request) => {
+    const r = await pool.query(`select ${cols} from customers where id = $1`, [(request.params as { id: string }).id]);
+    return r.rows[0];
+  });
+  app.get('/bare/customers', async () => {
+    const r = await pool.query(`select ${cols} from customers order by id desc limit 51`);
+    return { data: r.rows.slice(0, 50) };
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+}
+
+if (process.argv[2] === '--bare') {
+  await bareServer(process.argv[3]!, Number(process.argv[4]));
+} else {
+  await main();
+}
+
+// ---------------------------------------------------------------------------------------
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not yet listening */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+async function load(name: string, opts: autocannon.Options, watchPid?: number, peak?: { mb: number }): Promise<Result> {
+  const sampler = watchPid ? setInterval(() => (peak!.mb = Math.max(peak!.mb, rssMb(watchPid))), 250) : undefined;
+  const r = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
+  if (sampler) clearInterval(sampler);
+  const result = { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  console.log(`  ${name.padEnd(34)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${String(result.p50).padStart(4)} ms  p99 ${String(result.p99).padStart(4)} ms${result.non2xx || result.errors ? `  (non-2xx ${result.non2xx}, errors ${result.errors})` : ''}`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const log = pino({ level: 'warn' });
+  let url = process.env.DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  const benchDir = path.join(ROOT, '.bench');
+  if (!url) {
+    await rm(benchDir, { recursive: true, force: true });
+    await mkdir(benchDir, { recursive: true });
+    const pg = await startEmbeddedPostgres(benchDir, log);
+    url = pg.url;
+    stopEmbedded = pg.stop;
+  }
+  const database = createDatabase(url, { poolSize: 4, log });
+  await migrateToLatest(database.db as never);
+  const children: ChildProcess[] = [];
+  try {
+    // Seed in set-based batches: one INSERT ... SELECT generate_series per 2,000 rows.
+    const bar = new cliProgress.SingleBar({ format: 'seeding customers [{bar}] {percentage}% | {value}/{total}' }, cliProgress.Presets.shades_classic);
+    const existing = Number((await sql<{ n: number }>`select count(*)::int as n from customers`.execute(database.db)).rows[0]!.n);
+    bar.start(CUSTOMERS, Math.min(existing, CUSTOMERS));
+    const BATCH = 2_000;
+    for (let done = existing; done < CUSTOMERS; done += BATCH) {
+      const n = Math.min(BATCH, CUSTOMERS - done);
+      const ids = Array.from({ length: n }, () => v7());
+      await sql`insert into customers (id, name, kind, phone, email, region, tier, tags, created_at, updated_at)
+        select id, 'Seed customer ' || (${done} + i) || case when (${done} + i) % 7 = 0 then ' 王' else '' end, 'person',
+          '1390' || lpad((${done} + i)::text, 7, '0'), 'seed' || (${done} + i) || '@example.com', 'r' || ((${done} + i) % 40),
+          case when (${done} + i) % 50 = 0 then 'vip' else 'standard' end, '{}', now(), now()
+        from unnest(${ids}::uuid[]) with ordinality as t(id, i)`.execute(database.db);
+      bar.update(done + n);
+    }
+    bar.stop();
+    await sql`analyze customers`.execute(database.db);
+    const sampleIds = (await sql<{ id: string }>`select id from customers order by random() limit 5000`.execute(database.db)).rows.map((r) => r.id);
+    // Page 1,000 of 50 (or the last full page of a smaller seed): its cursor is the row before it.
+    const deepPage = Math.min(1000, Math.floor(CUSTOMERS / 50));
+    const page1000 = (await sql<{ id: string }>`select id from customers order by id desc offset ${(deepPage - 1) * 50 - 1} limit 1`.execute(database.db)).rows[0]!.id;
+    const cursor1000 = encodeCursor({ s: 'id', id: page1000 });
+
+    const secret = `ak_bench_${randomBytes(24).toString('base64url')}`;
+    const [svcPort, barePort] = [await freePort(), await freePort()];
+    const node = process.execPath;
+    const service = spawn(node, ['src/server.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, PORT: String(svcPort), BOOTSTRAP_API_KEY: secret, CRON_ENABLED: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const bare = spawn(node, [fileURLToPath(import.meta.url), '--bare', url, String(barePort)], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    children.push(service, bare);
+    await waitReady(`http://127.0.0.1:${svcPort}/readyz`);
+    await waitReady(`http://127.0.0.1:${barePort}/bare/customers`);
+
+    const svc = `http://127.0.0.1:${svcPort}`;
+    const ceiling = `http://127.0.0.1:${barePort}`;
+    const auth = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+    const json = { 'content-type': 'application/json' };
+    const randomId = () => sampleIds[Math.floor(Math.random() * sampleIds.length)]!;
+    const peak = { mb: rssMb(service.pid!) };
+    let seq = 0;
+    const body = () => JSON.stringify({ name: `Bench ${++seq}`, region: 'r1' });
+
+    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, ${CUSTOMERS} customers seeded\n`);
+    const r: Record<string, Result> = {};
+    r.bareInsert = await load('bare INSERT', { url: ceiling, requests: [{ method: 'POST', path: '/bare/customers', headers: json, setupRequest: (req) => ({ ...req, body: body() }) }] });
+    r.create = await load('POST /v1/customers', { url: svc, requests: [{ method: 'POST', path: '/v1/customers', headers: auth, setupRequest: (req) => ({ ...req, body: body() }) }] }, service.pid, peak);
+    r.createIdem = await load('POST /v1/customers + Idempotency-Key', {
+      url: svc,
+      requests: [{ method: 'POST', path: '/v1/customers', setupRequest: (req) => ({ ...req, headers: { ...auth, 'idempotency-key': `bench-${++seq}` }, body: body() }) }],
+    }, service.pid, peak);
+    r.bareSelect = await load('bare SELECT by id', { url: ceiling, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/bare/customers/${randomId()}` }) }] });
+    r.get = await load('GET /v1/customers/{id}', { url: svc, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: `/v1/customers/${randomId()}` }) }] }, service.pid, peak);
+    r.bareList = await load('bare SELECT page', { url: ceiling, requests: [{ method: 'GET', path: '/bare/customers' }] });
+    r.list1 = await load('GET /v1/customers (page 1)', { url: svc, requests: [{ method: 'GET', path: '/v1/customers?limit=50', headers: auth }] }, service.pid, peak);
+    r.list1000 = await load(`GET /v1/customers (page ${deepPage.toLocaleString('en')})`, { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&cursor=${cursor1000}`, headers: auth }] }, service.pid, peak);
+    r.q = await load('GET /v1/customers?q=王', { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&q=${encodeURIComponent('王')}`, headers: auth }] }, service.pid, peak);
+
+    const ratio = (a: Result, b: Result) => (a.rps / b.rps).toFixed(2);
+    console.log('\nratios (service / bare, req/s):');
+    console.log(`  create / bare insert           ${ratio(r.create!, r.bareInsert!)}   (aim >= 0.5)`);
+    console.log(`  create+idempotency / bare      ${ratio(r.createIdem!, r.bareInsert!)}`);
+    console.log(`  get / bare select              ${ratio(r.get!, r.bareSelect!)}   (aim >= 0.7)`);
+    console.log(`  list page 1 / bare page        ${ratio(r.list1!, r.bareList!)}`);
+    console.log(`  list page ${deepPage} / page 1${' '.repeat(Math.max(0, 15 - String(deepPage).length))}${ratio(r.list1000!, r.list1!)}   (aim within 20%: >= 0.80)`);
+    console.log(`  service peak RSS               ${peak.mb.toFixed(0)} MB   (aim < 250 MB)`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((res) => (c.exitCode !== null ? res(null) : c.once('exit', res)))));
+    await database.close();
+    await stopEmbedded?.();
+  }
+}
