@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import scalar from '@scalar/fastify-api-reference';
@@ -14,6 +13,7 @@ import { errorsPlugin } from './http/errors.ts';
 import { idempotencyPlugin } from './http/idempotency.ts';
 import { observabilityPlugin } from './http/observability.ts';
 import { openapiPlugin } from './http/openapi.ts';
+import { securityHeadersPlugin } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { assetRoutes } from './modules/assets/assets.routes.ts';
@@ -79,24 +79,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // instead of silently becoming public. Routes of infrastructure plugins are public.
   app.addHook('onRoute', (route) => {
     route.config ??= {};
-    const config = route.config as { access?: unknown; helmet?: unknown; rateLimit?: unknown };
+    const config = route.config as { access?: unknown };
     if (route.url.startsWith('/v1/')) {
       if (config.access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access`);
     } else if (config.access === undefined) {
       config.access = 'public';
     }
-    // The API reference page runs scripts; everything else is JSON and keeps the strict policy.
-    if (route.url.startsWith('/docs')) config.helmet = { contentSecurityPolicy: false };
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
   await app.register(errorsPlugin);
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    global: true,
-  });
+  await app.register(securityHeadersPlugin);
   await app.register(openapiPlugin);
   await app.register(observabilityPlugin, { db: deps.db });
   const keyCache = new ApiKeyCache(deps.pool, app.log as never);

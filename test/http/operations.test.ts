@@ -44,7 +44,13 @@ describe('operations endpoints and cross-cutting HTTP', () => {
     expect(res.headers['x-request-id']).toBe('crm-trace-42');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toBeDefined();
-    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const docs = await t.request({ method: 'GET', url: '/docs/', key: null });
+    expect(docs.headers['content-security-policy']).toBeUndefined();
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
     const generated = await t.request({ method: 'GET', url: '/v1/customers', headers: { 'x-request-id': 'bad id with spaces' } });
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
