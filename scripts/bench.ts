@@ -88,11 +88,17 @@ async function waitReady(url: string): Promise<void> {
 }
 
 async function load(name: string, opts: autocannon.Options, watchPid?: number, peak?: { mb: number }): Promise<Result> {
-  const sampler = watchPid ? setInterval(() => (peak!.mb = Math.max(peak!.mb, rssMb(watchPid))), 250) : undefined;
+  let phasePeak = 0;
+  const sampler = watchPid ? setInterval(() => (phasePeak = Math.max(phasePeak, rssMb(watchPid))), 250) : undefined;
   const r = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
   if (sampler) clearInterval(sampler);
+  if (peak) peak.mb = Math.max(peak.mb, phasePeak);
   const result = { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
-  console.log(`  ${name.padEnd(34)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${String(result.p50).padStart(4)} ms  p99 ${String(result.p99).padStart(4)} ms${result.non2xx || result.errors ? `  (non-2xx ${result.non2xx}, errors ${result.errors})` : ''}`);
+  console.log(
+    `  ${name.padEnd(38)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${String(result.p50).padStart(4)} ms  p99 ${String(result.p99).padStart(4)} ms` +
+      (watchPid ? `  rss ${phasePeak.toFixed(0)} MB` : '') +
+      (result.non2xx || result.errors ? `  (non-2xx ${result.non2xx}, errors ${result.errors})` : ''),
+  );
   return result;
 }
 
@@ -138,7 +144,9 @@ async function main(): Promise<void> {
     const secret = `ak_bench_${randomBytes(24).toString('base64url')}`;
     const [svcPort, barePort] = [await freePort(), await freePort()];
     const node = process.execPath;
-    const service = spawn(node, ['src/server.ts'], {
+    // Exactly what `npm start` runs, flags included.
+    const startArgs = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).split(/\s+/).slice(1);
+    const service = spawn(node, startArgs, {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: url, PORT: String(svcPort), BOOTSTRAP_API_KEY: secret, CRON_ENABLED: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000' },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -13,3 +13,13 @@ export async function inChange<T>(db: Db, ctx: ChangeContext, work: (tx: Tx) => 
     return result;
   });
 }
+
+/**
+ * A change that is one SQL statement (data-modifying CTEs included) is atomic on its own:
+ * it runs without BEGIN/COMMIT round trips unless an Idempotency-Key result must join it,
+ * in which case both run in one transaction as in inChange.
+ */
+export async function inChangeStatement<T>(db: Db, ctx: ChangeContext, statement: (db: Db | Tx) => Promise<T>): Promise<T> {
+  if (!ctx.recordResult) return statement(db);
+  return inChange(db, ctx, statement);
+}

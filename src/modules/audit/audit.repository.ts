@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { applyKeyset } from '../../db/keyset.ts';
-import type { Db, Tx } from '../../db/types.ts';
+import type { Insertable } from 'kysely';
+import type { AuditLogTable, Db, Tx } from '../../db/types.ts';
 import type { Keyset } from '../../http/pagination.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ChangeContext } from '../../lib/context.ts';
@@ -14,24 +15,27 @@ export interface AuditEntry {
   fields?: string[];
 }
 
+/** The audit row for an entry, for callers that write it in the same statement as the change. */
+export function auditRow(ctx: ChangeContext, at: Date, e: AuditEntry): Insertable<AuditLogTable> {
+  return {
+    id: newId(),
+    occurred_at: at,
+    actor_kind: ctx.actor.kind,
+    actor_id: ctx.actor.id,
+    actor_role: ctx.actor.role,
+    action: e.action,
+    resource_type: e.resource_type,
+    resource_id: e.resource_id,
+    fields: e.fields ?? [],
+    request_id: ctx.requestId,
+  };
+}
+
 export async function recordAudit(tx: Tx, ctx: ChangeContext, at: Date, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await tx
     .insertInto('audit_log')
-    .values(
-      entries.map((e) => ({
-        id: newId(),
-        occurred_at: at,
-        actor_kind: ctx.actor.kind,
-        actor_id: ctx.actor.id,
-        actor_role: ctx.actor.role,
-        action: e.action,
-        resource_type: e.resource_type,
-        resource_id: e.resource_id,
-        fields: e.fields ?? [],
-        request_id: ctx.requestId,
-      })),
-    )
+    .values(entries.map((e) => auditRow(ctx, at, e)))
     .execute();
 }
 

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { applyKeyset } from '../../db/keyset.ts';
-import type { CustomersTable, Db, Tx } from '../../db/types.ts';
+import type { AuditLogTable, CustomersTable, Db, Tx } from '../../db/types.ts';
 import type { Keyset } from '../../http/pagination.ts';
 
 export const CUSTOMER_COLUMNS = [
@@ -22,8 +22,14 @@ export const CUSTOMER_COLUMNS = [
 ] as const;
 export type CustomerRow = Pick<Selectable<CustomersTable>, (typeof CUSTOMER_COLUMNS)[number]>;
 
-export async function insertCustomer(tx: Tx, row: Insertable<CustomersTable>): Promise<CustomerRow> {
-  return tx.insertInto('customers').values(row).returning(CUSTOMER_COLUMNS).executeTakeFirstOrThrow();
+/** Inserts the customer and its audit row in one statement. */
+export async function insertCustomer(db: Db | Tx, row: Insertable<CustomersTable>, audit: Insertable<AuditLogTable>): Promise<CustomerRow> {
+  return db
+    .with('audit', (qc) => qc.insertInto('audit_log').values(audit))
+    .insertInto('customers')
+    .values(row)
+    .returning(CUSTOMER_COLUMNS)
+    .executeTakeFirstOrThrow();
 }
 
 export async function findCustomer(db: Db | Tx, id: string): Promise<CustomerRow | undefined> {

@@ -1,12 +1,12 @@
 import type { Clock } from '../../clock.ts';
-import { inChange } from '../../db/change.ts';
+import { inChange, inChangeStatement } from '../../db/change.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { Db } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../http/pagination.ts';
 import { conflict, notFound, preconditionFailed } from '../../http/problem.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { auditRow, recordAudit } from '../audit/audit.repository.ts';
 import * as repo from './customers.repository.ts';
 import type { CreateCustomer, CustomerListQuery, PutCustomer, UpdateCustomer } from './customers.schemas.ts';
 
@@ -41,10 +41,12 @@ const duplicateRef = (ref: string | null | undefined) =>
 
 export async function createCustomer(deps: CustomerDeps, ctx: ChangeContext, input: CreateCustomer): Promise<CustomerView> {
   const now = deps.clock.now();
+  const id = newId();
   try {
-    return await inChange(deps.db, ctx, async (tx) => {
-      const row = await repo.insertCustomer(tx, {
-        id: newId(),
+    return await inChangeStatement(deps.db, ctx, async (db) => {
+      const audit = auditRow(ctx, now, { action: 'created', resource_type: 'customer', resource_id: id, fields: Object.keys(input) });
+      const row = await repo.insertCustomer(db, {
+        id,
         external_ref: input.external_ref ?? null,
         name: input.name,
         kind: input.kind ?? 'person',
@@ -57,8 +59,7 @@ export async function createCustomer(deps: CustomerDeps, ctx: ChangeContext, inp
         churn_risk: null,
         created_at: now,
         updated_at: now,
-      });
-      await recordAudit(tx, ctx, now, [{ action: 'created', resource_type: 'customer', resource_id: row.id, fields: Object.keys(input) }]);
+      }, audit);
       return present(row);
     });
   } catch (err) {
