@@ -167,18 +167,21 @@ async function main(): Promise<void> {
 
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, ${CUSTOMERS} customers seeded\n`);
     const r: Record<string, Result> = {};
+    // Reads first, on the seeded data as it is; then the writes, which grow the table.
+    r.bareSelect = await load('bare SELECT by id', { url: ceiling, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/bare/customers/${randomId()}` }) }] });
+    r.get = await load('GET /v1/customers/{id}', { url: svc, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: `/v1/customers/${randomId()}` }) }] }, service.pid, peak);
+    r.bareList = await load('bare SELECT page', { url: ceiling, requests: [{ method: 'GET', path: '/bare/customers' }] });
+    r.list1 = await load('GET /v1/customers (page 1)', { url: svc, requests: [{ method: 'GET', path: '/v1/customers?limit=50', headers: auth }] }, service.pid, peak);
+    r.list1000 = await load(`GET /v1/customers (page ${deepPage.toLocaleString('en')})`, { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&cursor=${cursor1000}`, headers: auth }] }, service.pid, peak);
+    // A selective search (one customer) and a broad one (one customer in seven has 王 in the name).
+    r.qOne = await load('GET /v1/customers?q=<email>', { url: svc, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: `/v1/customers?q=seed${Math.floor(Math.random() * CUSTOMERS)}%40example` }) }] }, service.pid, peak);
+    r.qBroad = await load('GET /v1/customers?q=王', { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&q=${encodeURIComponent('王')}`, headers: auth }] }, service.pid, peak);
     r.bareInsert = await load('bare INSERT', { url: ceiling, requests: [{ method: 'POST', path: '/bare/customers', headers: json, setupRequest: (req) => ({ ...req, body: body() }) }] });
     r.create = await load('POST /v1/customers', { url: svc, requests: [{ method: 'POST', path: '/v1/customers', headers: auth, setupRequest: (req) => ({ ...req, body: body() }) }] }, service.pid, peak);
     r.createIdem = await load('POST /v1/customers + Idempotency-Key', {
       url: svc,
       requests: [{ method: 'POST', path: '/v1/customers', setupRequest: (req) => ({ ...req, headers: { ...auth, 'idempotency-key': `bench-${++seq}` }, body: body() }) }],
     }, service.pid, peak);
-    r.bareSelect = await load('bare SELECT by id', { url: ceiling, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/bare/customers/${randomId()}` }) }] });
-    r.get = await load('GET /v1/customers/{id}', { url: svc, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: `/v1/customers/${randomId()}` }) }] }, service.pid, peak);
-    r.bareList = await load('bare SELECT page', { url: ceiling, requests: [{ method: 'GET', path: '/bare/customers' }] });
-    r.list1 = await load('GET /v1/customers (page 1)', { url: svc, requests: [{ method: 'GET', path: '/v1/customers?limit=50', headers: auth }] }, service.pid, peak);
-    r.list1000 = await load(`GET /v1/customers (page ${deepPage.toLocaleString('en')})`, { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&cursor=${cursor1000}`, headers: auth }] }, service.pid, peak);
-    r.q = await load('GET /v1/customers?q=王', { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&q=${encodeURIComponent('王')}`, headers: auth }] }, service.pid, peak);
 
     const ratio = (a: Result, b: Result) => (a.rps / b.rps).toFixed(2);
     console.log('\nratios (service / bare, req/s):');

@@ -9,9 +9,10 @@ export function applyKeyset<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   table: string,
   ks: Keyset,
+  updatedColumn = 'updated_at',
 ): SelectQueryBuilder<DB, TB, O> {
   const id = sql.ref(`${table}.id`);
-  const updated = sql.ref(`${table}.updated_at`);
+  const updated = sql.ref(`${table}.${updatedColumn}`);
   if (ks.mode === 'id') {
     let q = qb;
     if (ks.after) q = q.where(sql<boolean>`${id} < ${ks.after.id}`);

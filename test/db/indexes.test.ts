@@ -58,10 +58,11 @@ describe('every list filter has an index the planner uses', () => {
     ['assets: customer', () => assetListQuery(d.db, { customer_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'assets_customer'],
     ['assets: category', () => assetListQuery(d.db, { category: 'rare' }, page), 'assets_category'],
     ['assets: updated_since', () => assetListQuery(d.db, {}, sync), 'assets_updated'],
-    ['audit: resource type', () => auditListQuery(d.db, { resource_type: 'asset' }, page as Extract<Keyset, { mode: 'id' }>), 'audit_resource_type'],
-    ['audit: resource', () => auditListQuery(d.db, { resource_type: 'customer', resource_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page as Extract<Keyset, { mode: 'id' }>), 'audit_resource'],
-    ['audit: actor', () => auditListQuery(d.db, { actor: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page as Extract<Keyset, { mode: 'id' }>), 'audit_actor'],
-    ['audit: time range', () => auditListQuery(d.db, { from: new Date('2026-01-20T00:00:00Z'), to: new Date('2026-01-20T02:00:00Z') }, page as Extract<Keyset, { mode: 'id' }>), 'audit_time'],
+    ['audit: resource type', () => auditListQuery(d.db, { resource_type: 'asset' }, page), 'audit_resource_type'],
+    ['audit: resource', () => auditListQuery(d.db, { resource_type: 'customer', resource_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'audit_resource'],
+    ['audit: actor', () => auditListQuery(d.db, { actor: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'audit_actor'],
+    ['audit: time range', () => auditListQuery(d.db, { from: new Date('2026-01-20T00:00:00Z'), to: new Date('2026-01-20T02:00:00Z') }, page), 'audit_time'],
+    ['audit: updated_since', () => auditListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'audit_time'],
     ['api keys: updated_since', () => apiKeyListQuery(d.db, {}, sync), 'api_keys_updated'],
   ];
   for (const [name, query, index] of cases) {

@@ -47,7 +47,8 @@ export interface AuditFilter {
   to?: Date;
 }
 
-export function auditListQuery(db: Db, f: AuditFilter, ks: Extract<Keyset, { mode: 'id' }>) {
+/** Entries never change, so their change time is when they happened: updated_since pages by occurred_at. */
+export function auditListQuery(db: Db, f: AuditFilter, ks: Keyset) {
   let q = db
     .selectFrom('audit_log')
     .select([
@@ -68,9 +69,9 @@ export function auditListQuery(db: Db, f: AuditFilter, ks: Extract<Keyset, { mod
   if (f.actor) q = q.where('actor_id', '=', f.actor);
   if (f.from) q = q.where('occurred_at', '>=', f.from);
   if (f.to) q = q.where('occurred_at', '<', f.to);
-  return applyKeyset(q, 'audit_log', ks);
+  return applyKeyset(q, 'audit_log', ks, 'occurred_at');
 }
 
-export async function listAudit(db: Db, f: AuditFilter, ks: Extract<Keyset, { mode: 'id' }>) {
+export async function listAudit(db: Db, f: AuditFilter, ks: Keyset) {
   return auditListQuery(db, f, ks).execute();
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../../db/types.ts';
 import { ROLES } from '../../http/auth.ts';
-import { decodeCursor, pageOf } from '../../http/pagination.ts';
+import { keysetFrom, pageOf } from '../../http/pagination.ts';
 import { problemResponses, ref } from '../../http/schemas.ts';
 import { listAudit } from './audit.repository.ts';
 import { AuditPage, AuditQuery } from './audit.schemas.ts';
@@ -22,8 +22,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
     async (request) => {
       const q = request.query;
       const [type, id] = (q.resource ?? '').split('/');
-      const cursor = decodeCursor(q.cursor, 'id');
-      const ks = { mode: 'id' as const, limit: q.limit ?? 50, ...(cursor ? { after: { id: cursor.id } } : {}) };
+      const ks = keysetFrom({ limit: q.limit ?? 50, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.updated_since ? { updated_since: q.updated_since } : {}) });
       const rows = await listAudit(
         db,
         {

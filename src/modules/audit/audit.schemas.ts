@@ -23,8 +23,7 @@ registerShared(AuditPage);
 
 export const AuditQuery = Type.Object(
   {
-    limit: ListQueryBase.limit,
-    cursor: ListQueryBase.cursor,
+    ...ListQueryBase,
     resource: Type.Optional(
       Type.String({
         pattern: '^(customer|asset|api_key)(/[0-9a-fA-F-]{36})?$',

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/db/embedded.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+/** `npm start` as it runs: the same node, flags and entry point. */
+function start(env: Record<string, string>) {
+  const args = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).split(/\s+/).slice(1);
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<Response> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return res;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > until) throw new Error(`${url} not ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('npm start on a fresh DATA_DIR', () => {
+  it('comes up on its embedded Postgres, prints a first key, refuses a second owner, and stops cleanly', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aftercare-start-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const first = start({ DATA_DIR: dataDir, PORT: String(port), CRON_ENABLED: 'false' });
+    const started = Date.now();
+    await waitFor(`http://127.0.0.1:${port}/readyz`, 30_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
+
+    const key = /\n\s+(ak_[A-Za-z0-9_-]{43})\n/.exec(first.output())?.[1];
+    expect(key).toBeDefined();
+    const res = await fetch(`http://127.0.0.1:${port}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '陈静', email: 'chen.jing@example.cn' }),
+    });
+    expect(res.status).toBe(201);
+    // The key is shown on the console, never through the logger, and no personal data is logged.
+    expect(first.output()).not.toMatch(/"msg":"[^"]*ak_/);
+    expect(first.output()).not.toContain('陈静');
+    expect(first.output()).not.toContain('scheduler started');
+
+    const second = start({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+    expect(await second.exited).not.toBe(0);
+    expect(second.output()).toContain(`is in use by another Aftercare process (pid ${first.child.pid})`);
+
+    const postmasterPid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('shutting down');
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    expect(() => process.kill(postmasterPid, 0)).toThrow();
+
+    // The data outlives the process, and no new key is generated for a cluster that has keys.
+    const port2 = await freePort();
+    const again = start({ DATA_DIR: dataDir, PORT: String(port2), CRON_ENABLED: 'false' });
+    await waitFor(`http://127.0.0.1:${port2}/readyz`, 30_000);
+    const list = await fetch(`http://127.0.0.1:${port2}/v1/customers`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await list.json()) as { data: { name: string }[] };
+    expect(body.data.map((c) => c.name)).toEqual(["陈静"]);
+    expect(again.output()).not.toContain('shown this once');
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+  }, 90_000);
+
+  it('stops with a clear message on a configuration it cannot use', async () => {
+    const bad = start({ PORT: 'not-a-port' });
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toContain('invalid configuration: PORT');
+  });
+});
