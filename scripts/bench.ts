@@ -117,6 +117,18 @@ async function main(): Promise<void> {
   const database = createDatabase(url, { poolSize: 4, log });
   await migrateToLatest(database.db as never);
   const children: ChildProcess[] = [];
+  // Ctrl-C must not leave the service, the bare server or the embedded Postgres behind.
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      for (const c of children) c.kill('SIGTERM');
+      await Promise.all(children.map((c) => new Promise((res) => (c.exitCode !== null ? res(null) : c.once('exit', res)))));
+      await database.close();
+      await stopEmbedded?.();
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  }
   try {
     // Seed in set-based batches: one INSERT ... SELECT generate_series per 2,000 rows.
     const bar = new cliProgress.SingleBar({ format: 'seeding customers [{bar}] {percentage}% | {value}/{total}' }, cliProgress.Presets.shades_classic);
@@ -192,9 +204,6 @@ async function main(): Promise<void> {
     console.log(`  list page ${deepPage} / page 1${' '.repeat(Math.max(0, 15 - String(deepPage).length))}${ratio(r.list1000!, r.list1!)}   (aim within 20%: >= 0.80)`);
     console.log(`  service peak RSS               ${peak.mb.toFixed(0)} MB   (aim < 250 MB)`);
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((res) => (c.exitCode !== null ? res(null) : c.once('exit', res)))));
-    await database.close();
-    await stopEmbedded?.();
+    await cleanup();
   }
 }

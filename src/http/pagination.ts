@@ -34,7 +34,7 @@ export function decodeCursor(raw: string | undefined, expected: Cursor['s']): Cu
 }
 
 export interface PageRequest {
-  limit: number;
+  limit?: number;
   cursor?: string;
   updated_since?: string;
 }

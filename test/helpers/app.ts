@@ -30,6 +30,26 @@ export async function createTestDatabase(): Promise<{ url: string; name: string 
   return { url: withDatabase(adminUrl, name), name };
 }
 
+export const TEST_CONFIG = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 100_000, IDEMPOTENCY_TTL_HOURS: 24 } as const;
+
+/** Another instance of the service on an existing database: its own pool, key cache and app. */
+export async function openInstance(
+  url: string,
+  clock: ManualClock = new ManualClock(),
+  logger: NonNullable<Parameters<typeof buildApp>[0]['logger']> = false,
+): Promise<{ app: FastifyInstance; database: Database; close(): Promise<void> }> {
+  const database = createDatabase(url, { poolSize: 3 });
+  const app = await buildApp({ config: TEST_CONFIG, db: database.db, pool: database.pool, clock, logger });
+  return {
+    app,
+    database,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
 export interface TestApp {
   app: FastifyInstance;
   database: Database;
@@ -54,7 +74,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const adminKey = `ak_test_${randomBytes(24).toString('base64url')}`;
   await ensureStartupKey({ db: database.db, clock }, adminKey);
   const app = await buildApp({
-    config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: opts.rateLimitPerMinute ?? 100_000, IDEMPOTENCY_TTL_HOURS: 24 },
+    config: { ...TEST_CONFIG, RATE_LIMIT_PER_MINUTE: opts.rateLimitPerMinute ?? TEST_CONFIG.RATE_LIMIT_PER_MINUTE },
     db: database.db,
     pool: database.pool,
     clock,

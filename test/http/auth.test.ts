@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.ts';
-import { createDatabase } from '../../src/db/database.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { createTestApp, openInstance, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -84,8 +82,7 @@ describe('API keys and roles on every route', () => {
   });
 
   it('makes a revocation on one instance reach the key cache of another', async () => {
-    const database = createDatabase(t.url, { poolSize: 3 });
-    const other = await buildApp({ config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 100_000, IDEMPOTENCY_TTL_HOURS: 24 }, db: database.db, pool: database.pool, clock: t.clock, logger: false });
+    const { app: other, close } = await openInstance(t.url, t.clock);
     try {
       const { id, secret } = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'shared', role: 'agent' } })).json();
       const onOther = () => other.inject({ method: 'GET', url: '/v1/customers', headers: { authorization: `Bearer ${secret}` } });
@@ -95,14 +92,12 @@ describe('API keys and roles on every route', () => {
       // NOTIFY is delivered on commit; the other instance forgets the key within milliseconds.
       await expect.poll(async () => (await onOther()).statusCode, { timeout: 2_000, interval: 5 }).toBe(401);
     } finally {
-      await other.close();
-      await database.close();
+      await close();
     }
   });
 
   it('bypasses the key cache while its LISTEN connection is down', async () => {
-    const database = createDatabase(t.url, { poolSize: 3 });
-    const other = await buildApp({ config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 100_000, IDEMPOTENCY_TTL_HOURS: 24 }, db: database.db, pool: database.pool, clock: t.clock, logger: false });
+    const { app: other, close } = await openInstance(t.url, t.clock);
     try {
       const { id, secret } = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'listener', role: 'agent' } })).json();
       const onOther = () => other.inject({ method: 'GET', url: '/v1/customers', headers: { authorization: `Bearer ${secret}` } });
@@ -112,8 +107,7 @@ describe('API keys and roles on every route', () => {
       await sql`update api_keys set revoked_at = now() where id = ${id}`.execute(t.database.db);
       await expect.poll(async () => (await onOther()).statusCode, { timeout: 2_000, interval: 5 }).toBe(401);
     } finally {
-      await other.close();
-      await database.close();
+      await close();
     }
   });
 });

@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.ts';
-import { createDatabase } from '../../src/db/database.ts';
 import { requestFingerprint } from '../../src/http/idempotency.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { createTestApp, openInstance, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -80,16 +78,14 @@ describe('Idempotency-Key', () => {
 
   it('holds across instances and restarts: the record is in Postgres', async () => {
     const first = await post('k-restart', { name: 'Restart' });
-    const database = createDatabase(t.url, { poolSize: 2 });
-    const second = await buildApp({ config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 1000, IDEMPOTENCY_TTL_HOURS: 24 }, db: database.db, clock: t.clock, logger: false });
-    const res = await second.inject({
+    const second = await openInstance(t.url, t.clock);
+    const res = await second.app.inject({
       method: 'POST',
       url: '/v1/customers',
       payload: { name: 'Restart' },
       headers: { authorization: `Bearer ${t.adminKey}`, 'idempotency-key': 'k-restart' },
     });
     await second.close();
-    await database.close();
     expect(res.headers['idempotent-replayed']).toBe('true');
     expect(res.json().id).toBe(first.json().id);
   });

@@ -2,10 +2,9 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp, loggerOptions } from '../../src/app.ts';
+import { loggerOptions } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { createDatabase } from '../../src/db/database.ts';
-import { createTestApp, createTestDatabase, type TestApp } from '../helpers/app.ts';
+import { createTestApp, createTestDatabase, openInstance, type TestApp } from '../helpers/app.ts';
 import { ensureStartupKey } from '../../src/modules/api-keys/api-keys.service.ts';
 
 let t: TestApp;
@@ -85,16 +84,10 @@ describe('operations endpoints and cross-cutting HTTP', () => {
       },
     });
     const { url } = await createTestDatabase();
-    const database = createDatabase(url, { poolSize: 2 });
     const clock = new ManualClock();
     const secret = 'ak_log_test_secret_0123456789abcdef';
+    const { app, database, close } = await openInstance(url, clock, { ...(loggerOptions('info') as object), stream: sink } as never);
     await ensureStartupKey({ db: database.db, clock }, secret);
-    const app = await buildApp({
-      config: { LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: 1000, IDEMPOTENCY_TTL_HOURS: 24 },
-      db: database.db,
-      clock,
-      logger: { ...(loggerOptions('info') as object), stream: sink } as never,
-    });
     const headers = { authorization: `Bearer ${secret}` };
     const created = await app.inject({
       method: 'POST',
@@ -106,8 +99,7 @@ describe('operations endpoints and cross-cutting HTTP', () => {
     await app.inject({ method: 'GET', url: '/v1/customers?q=wang.xiuying%40example.cn', headers });
     await app.inject({ method: 'PUT', url: '/v1/customers/by-external-ref/CRM-PII-1', headers, payload: { name: '王秀英' } });
     await app.inject({ method: 'GET', url: '/v1/customers?q=王秀英', headers: { authorization: 'Bearer wrong_secret_value_xyz' } });
-    await app.close();
-    await database.close();
+    await close();
     const log = lines.join('');
     expect(log).toContain('/v1/customers');
     for (const pii of ['王秀英', 'wang.xiuying', '139 1234', '浦东', 'CRM-PII-1', secret, 'wrong_secret_value_xyz']) {
@@ -117,8 +109,7 @@ describe('operations endpoints and cross-cutting HTTP', () => {
 
   it('answers /readyz 503 while the database is unreachable and recovers by itself', async () => {
     const { url, name } = await createTestDatabase();
-    const database = createDatabase(url, { poolSize: 2 });
-    const app = await buildApp({ config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 1000, IDEMPOTENCY_TTL_HOURS: 24 }, db: database.db, clock: new ManualClock(), logger: false });
+    const { app, database, close } = await openInstance(url);
     const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
     await admin.connect();
     try {
@@ -137,8 +128,7 @@ describe('operations endpoints and cross-cutting HTTP', () => {
     } finally {
       await admin.query(`alter database ${name} allow_connections true`).catch(() => undefined);
       await admin.end();
-      await app.close();
-      await database.close();
+      await close();
     }
   });
 
@@ -150,14 +140,12 @@ describe('operations endpoints and cross-cutting HTTP', () => {
     await admin.end();
     const u = new URL(inject('pgAdminUrl'));
     u.pathname = `/${name}`;
-    const database = createDatabase(u.toString(), { poolSize: 1 });
-    const app = await buildApp({ config: { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 1000, IDEMPOTENCY_TTL_HOURS: 24 }, db: database.db, clock: new ManualClock(), logger: false });
+    const { app, close } = await openInstance(u.toString());
     try {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);
     } finally {
-      await app.close();
-      await database.close();
+      await close();
     }
   });
 });

@@ -78,7 +78,7 @@ export async function createApiKey(deps: ApiKeyDeps, ctx: ChangeContext, input: 
 }
 
 export async function listApiKeys(deps: ApiKeyDeps, q: ApiKeyListQuery) {
-  const ks = keysetFrom({ limit: q.limit ?? 50, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.updated_since ? { updated_since: q.updated_since } : {}) });
+  const ks = keysetFrom(q);
   const rows = await repo.listApiKeys(deps.db, { ...(q.role ? { role: q.role } : {}), ...(q.revoked !== undefined ? { revoked: q.revoked } : {}) }, ks);
   const page = pageOf(rows, ks);
   return { data: page.data.map(present), next_cursor: page.next_cursor };

@@ -90,7 +90,7 @@ export async function getAsset(deps: AssetDeps, id: string): Promise<AssetView> 
 }
 
 export async function listAssets(deps: AssetDeps, q: AssetListQuery) {
-  const ks = keysetFrom({ limit: q.limit ?? 50, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.updated_since ? { updated_since: q.updated_since } : {}) });
+  const ks = keysetFrom(q);
   const { limit: _l, cursor: _c, updated_since: _u, ...filter } = q;
   const page = pageOf(await repo.listAssets(deps.db, filter, ks), ks);
   return { data: page.data.map(present), next_cursor: page.next_cursor };

@@ -22,7 +22,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
     async (request) => {
       const q = request.query;
       const [type, id] = (q.resource ?? '').split('/');
-      const ks = keysetFrom({ limit: q.limit ?? 50, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.updated_since ? { updated_since: q.updated_since } : {}) });
+      const ks = keysetFrom(q);
       const rows = await listAudit(
         db,
         {

@@ -36,6 +36,20 @@ export function present(row: repo.CustomerRow) {
 }
 export type CustomerView = ReturnType<typeof present>;
 
+/** The stored row for what a client sent: omitted optional fields take their defaults. */
+function writableRow(input: PutCustomer) {
+  return {
+    name: input.name,
+    kind: input.kind ?? 'person',
+    phone: input.phone ?? null,
+    email: input.email ?? null,
+    region: input.region ?? null,
+    address: input.address ?? null,
+    tier: input.tier ?? 'standard',
+    tags: input.tags ?? [],
+  } as const;
+}
+
 const duplicateRef = (ref: string | null | undefined) =>
   conflict(`A customer with external_ref ${ref} already exists; update it with PUT /v1/customers/by-external-ref/{ref}.`);
 
@@ -45,17 +59,11 @@ export async function createCustomer(deps: CustomerDeps, ctx: ChangeContext, inp
   try {
     return await inChangeStatement(deps.db, ctx, async (db) => {
       const audit = auditRow(ctx, now, { action: 'created', resource_type: 'customer', resource_id: id, fields: Object.keys(input) });
+      const { external_ref, ...fields } = input;
       const row = await repo.insertCustomer(db, {
         id,
-        external_ref: input.external_ref ?? null,
-        name: input.name,
-        kind: input.kind ?? 'person',
-        phone: input.phone ?? null,
-        email: input.email ?? null,
-        region: input.region ?? null,
-        address: input.address ?? null,
-        tier: input.tier ?? 'standard',
-        tags: input.tags ?? [],
+        external_ref: external_ref ?? null,
+        ...writableRow(fields),
         churn_risk: null,
         created_at: now,
         updated_at: now,
@@ -75,7 +83,7 @@ export async function getCustomer(deps: CustomerDeps, id: string): Promise<Custo
 }
 
 export async function listCustomers(deps: CustomerDeps, q: CustomerListQuery) {
-  const ks = keysetFrom({ limit: q.limit ?? 50, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.updated_since ? { updated_since: q.updated_since } : {}) });
+  const ks = keysetFrom(q);
   const { limit: _l, cursor: _c, updated_since: _u, ...filter } = q;
   const rows = await repo.listCustomers(deps.db, filter, ks);
   const page = pageOf(rows, ks);
@@ -130,14 +138,7 @@ export async function putByExternalRef(
       {
         id: newId(),
         external_ref: ref,
-        name: input.name,
-        kind: input.kind ?? 'person',
-        phone: input.phone ?? null,
-        email: input.email ?? null,
-        region: input.region ?? null,
-        address: input.address ?? null,
-        tier: input.tier ?? 'standard',
-        tags: input.tags ?? [],
+        ...writableRow(input),
         created_at: now,
         updated_at: now,
       },
