@@ -2,19 +2,19 @@ import { sql, type Kysely } from 'kysely';
 
 // Migrations never import today's table types: they describe the schema as it was then.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // Locale-independent n-gram tokens (every character and every pair of characters) for
+  // Locale-independent n-gram tokens (every character, pair and triple of characters) for
   // substring search. pg_trgm ignores CJK text under a C locale and needs 3 characters,
-  // while Chinese names are often 2; bigrams find "张伟" and "smith" alike on any server.
+  // while Chinese names are often 2: single characters and pairs find "王" and "张伟", and
+  // triples keep longer Latin terms ("smith", an email) selective.
   await sql`
     create function aftercare_ngrams(input text) returns text[]
     language sql immutable parallel safe strict as $$
       select coalesce(array_agg(distinct g), '{}')
       from (
-        select substr(lower(input), i, 1) as g from generate_series(1, char_length(input)) as i
-        union all
-        select substr(lower(input), i, 2) from generate_series(1, char_length(input) - 1) as i
+        select substr(lower(input), i, n) as g
+        from generate_series(1, 3) as n, generate_series(1, char_length(input) - n + 1) as i
       ) grams
-      where g <> '' and g !~ '^\\s+$'
+      where g !~ '\\s'
     $$`.execute(db);
 
   await sql`
