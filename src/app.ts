@@ -19,6 +19,7 @@ import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { assetRoutes } from './modules/assets/assets.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { customerRoutes } from './modules/customers/customers.routes.ts';
+import { technicianRoutes } from './modules/technicians/technicians.routes.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'>;
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(apiKeyRoutes, { db: deps.db, clock: deps.clock, keyCache });
   await app.register(customerRoutes, { db: deps.db, clock: deps.clock });
   await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(technicianRoutes, { db: deps.db, clock: deps.clock });
   await app.register(auditRoutes, { db: deps.db });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());

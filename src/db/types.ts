@@ -112,7 +112,26 @@ export interface JobRunsTable {
   error: string | null;
 }
 
+export interface TechniciansTable {
+  id: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  tier: number;
+  regions: Generated<string[]>;
+  skills: Generated<string[]>;
+  max_open_tickets: number;
+  open_tickets: Generated<number>;
+  active: Generated<boolean>;
+  calendar_id: string | null;
+  last_assigned_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
 export interface DB {
+  technicians: TechniciansTable;
   api_keys: ApiKeysTable;
   customers: CustomersTable;
   assets: AssetsTable;

@@ -26,6 +26,7 @@ export const openapiPlugin = fp(
         tags: [
           { name: 'customers', description: 'Customers, upserted by CRM id, erasable on request' },
           { name: 'assets', description: 'Products customers own' },
+          { name: 'technicians', description: 'Technicians: tier, regions, skills, capacity' },
           { name: 'api-keys', description: 'Keys and roles' },
           { name: 'audit', description: 'Who changed what' },
           { name: 'operations', description: 'Health, readiness, metrics' },

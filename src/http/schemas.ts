@@ -8,6 +8,8 @@ import Type, { type Static, type TSchema, type TUnsafe } from 'typebox';
 export const Uuid = Type.String({ format: 'uuid', description: 'A UUID (v7, time-ordered).' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp, UTC.' });
 export const DateOnly = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD.' });
+export const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9][0-9 ().-]*$' });
+export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** A string enum rendered as `{ type: string, enum: [...] }`, which SDK generators turn into enums. */

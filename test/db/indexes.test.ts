@@ -6,6 +6,7 @@ import { apiKeyListQuery } from '../../src/modules/api-keys/api-keys.repository.
 import { assetListQuery } from '../../src/modules/assets/assets.repository.ts';
 import { auditListQuery } from '../../src/modules/audit/audit.repository.ts';
 import { customerListQuery } from '../../src/modules/customers/customers.repository.ts';
+import { technicianListQuery } from '../../src/modules/technicians/technicians.repository.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -33,6 +34,10 @@ beforeAll(async () => {
   await sql`insert into api_keys (id, name, role, prefix, secret_hash, created_at, updated_at)
     select gen_random_uuid(), 'key ' || i, 'agent', 'ak_' || i, sha256(i::text::bytea), timestamptz '2026-01-01' + i * interval '1 hour', timestamptz '2026-01-01' + i * interval '1 hour'
     from generate_series(1, 5000) i`.execute(d.db);
+  await sql`insert into technicians (id, name, tier, regions, skills, max_open_tickets, active, created_at, updated_at)
+    select gen_random_uuid(), 'Tech ' || i, 1 + i % 3, case when i % 500 = 0 then array['rare-region'] else array['r' || (i % 40)] end, case when i % 700 = 0 then array['rare-skill'] else array['cat' || (i % 30)] end, 10, i % 50 <> 0,
+      timestamptz '2026-01-01' + i * interval '1 hour', timestamptz '2026-01-01' + i * interval '1 hour'
+    from generate_series(1, 20000) i`.execute(d.db);
   await sql`analyze`.execute(d.db);
 });
 afterAll(async () => d.close());
@@ -63,6 +68,10 @@ describe('every list filter has an index the planner uses', () => {
     ['audit: actor', () => auditListQuery(d.db, { actor: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'audit_actor'],
     ['audit: time range', () => auditListQuery(d.db, { from: new Date('2026-01-20T00:00:00Z'), to: new Date('2026-01-20T02:00:00Z') }, page), 'audit_time'],
     ['audit: updated_since', () => auditListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'audit_time'],
+    ['technicians: region', () => technicianListQuery(d.db, { region: 'rare-region' }, page), 'technicians_regions'],
+    ['technicians: skill', () => technicianListQuery(d.db, { skill: 'rare-skill' }, page), 'technicians_skills'],
+    ['technicians: inactive', () => technicianListQuery(d.db, { active: false }, page), 'technicians_active'],
+    ['technicians: updated_since', () => technicianListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2027-12-01T00:00:00Z') }), 'technicians_updated'],
     ['api keys: updated_since', () => apiKeyListQuery(d.db, {}, sync), 'api_keys_updated'],
   ];
   for (const [name, query, index] of cases) {

@@ -41,7 +41,7 @@ describe('API keys', () => {
     expect(missing.statusCode).toBe(422);
     const stray = await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'a', role: 'agent', technician_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' } });
     expect(stray.statusCode).toBe(422);
-    const unknown = await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'tech', role: 'technician', technician_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' } });
+    const unknown = await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'tech', role: 'technician', technician_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' } }); // no such technician
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().errors).toEqual([{ path: '/body/technician_id', message: 'does not exist' }]);
   });

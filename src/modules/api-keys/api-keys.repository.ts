@@ -65,6 +65,11 @@ export async function lockActiveAdmins(tx: Tx, at: Date): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** Locks the technician (share mode) so it cannot vanish while a key is bound to it. */
+export async function technicianExists(tx: Tx, id: string): Promise<boolean> {
+  return (await tx.selectFrom('technicians').select('id').where('id', '=', id).forShare().executeTakeFirst()) !== undefined;
+}
+
 export async function notifyKeyChanged(tx: Tx, id: string): Promise<void> {
   await sql`select pg_notify(${KEY_CHANNEL}, ${id})`.execute(tx);
 }

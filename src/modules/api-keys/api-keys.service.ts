@@ -51,15 +51,13 @@ export async function createApiKey(deps: ApiKeyDeps, ctx: ChangeContext, input: 
       { path: '/body/technician_id', message: input.role === 'technician' ? 'is required for role technician' : 'is only for role technician' },
     ]);
   }
-  if (input.role === 'technician') {
-    // Technicians are a later resource (tickets and technicians issue); until it exists no
-    // technician id can be valid, and a key bound to nothing must not be issued.
-    throw unprocessable('technician-not-found', `Technician ${input.technician_id} does not exist.`, [
-      { path: '/body/technician_id', message: 'does not exist' },
-    ]);
-  }
   const secret = generateSecret();
   const row = await inChange(deps.db, ctx, async (tx) => {
+    if (input.technician_id && !(await repo.technicianExists(tx, input.technician_id))) {
+      throw unprocessable('technician-not-found', `Technician ${input.technician_id} does not exist.`, [
+        { path: '/body/technician_id', message: 'does not exist' },
+      ]);
+    }
     const created = await repo.insertApiKey(tx, {
       id: newId(),
       name: input.name,

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+import { Email, ListQueryBase, Nullable, Page, Phone, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
 export const CustomerKind = StringEnum(['person', 'company'] as const);
 export const CustomerTier = StringEnum(['vip', 'key', 'standard'] as const);
@@ -13,8 +13,6 @@ export const ExternalRef = Type.String({
   description: "The CRM's id for this record: unique, no whitespace or slashes.",
 });
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
-const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9][0-9 ().-]*$' });
-const Email = Type.String({ format: 'email', maxLength: 254 });
 const Region = Type.String({ minLength: 1, maxLength: 100 });
 const Address = Type.String({ minLength: 1, maxLength: 500 });
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50, uniqueItems: true });

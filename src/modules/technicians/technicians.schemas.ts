@@ -1,0 +1,62 @@
+import Type, { type Static } from 'typebox';
+import { Email, ListQueryBase, Nullable, Page, Phone, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+
+const Tier = Type.Integer({ minimum: 1, maximum: 3, description: '1 regional service point, 2 regional service centre, 3 technical support team.' });
+const Label = Type.String({ minLength: 1, maxLength: 100 });
+const Labels = (description: string) => Type.Array(Label, { maxItems: 100, uniqueItems: true, description });
+
+export const TechnicianSchema = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    phone: Nullable(Type.String()),
+    email: Nullable(Type.String()),
+    tier: Type.Integer(),
+    regions: Type.Array(Type.String()),
+    skills: Type.Array(Type.String(), { description: 'Product categories this technician can handle.' }),
+    max_open_tickets: Type.Integer(),
+    open_tickets: Type.Integer({ description: 'Tickets assigned and not yet resolved, closed or cancelled.' }),
+    active: Type.Boolean(),
+    calendar_id: Nullable(Uuid),
+    last_assigned_at: Nullable(Timestamp),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    version: Type.Integer(),
+  },
+  { $id: 'Technician', additionalProperties: false },
+);
+registerShared(TechnicianSchema);
+export const TechnicianPage = Page(TechnicianSchema, 'TechnicianPage');
+registerShared(TechnicianPage);
+
+const writable = {
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  phone: Type.Optional(Nullable(Phone)),
+  email: Type.Optional(Nullable(Email)),
+  tier: Tier,
+  regions: Type.Optional(Labels('Regions served; routing matches the customer region.')),
+  skills: Type.Optional(Labels('Product categories; routing matches the ticket category.')),
+  max_open_tickets: Type.Integer({ minimum: 0, maximum: 10000 }),
+  active: Type.Optional(Type.Boolean()),
+  calendar_id: Type.Optional(Nullable(Uuid)),
+};
+
+export const CreateTechnician = Type.Object(writable, { additionalProperties: false });
+export type CreateTechnician = Static<typeof CreateTechnician>;
+export const UpdateTechnician = Type.Object(
+  { ...writable, name: Type.Optional(writable.name), tier: Type.Optional(Tier), max_open_tickets: Type.Optional(writable.max_open_tickets) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateTechnician = Static<typeof UpdateTechnician>;
+
+export const TechnicianListQuery = Type.Object(
+  {
+    ...ListQueryBase,
+    tier: Type.Optional(Tier),
+    region: Type.Optional(Label),
+    skill: Type.Optional(Label),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type TechnicianListQuery = Static<typeof TechnicianListQuery>;

@@ -1,0 +1,104 @@
+import type { Clock } from '../../clock.ts';
+import { inChange, inChangeStatement } from '../../db/change.ts';
+import type { Db } from '../../db/types.ts';
+import { keysetFrom, pageOf } from '../../http/pagination.ts';
+import { forbidden, notFound, preconditionFailed } from '../../http/problem.ts';
+import type { Actor, ChangeContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { auditRow, recordAudit } from '../audit/audit.repository.ts';
+import * as repo from './technicians.repository.ts';
+import type { CreateTechnician, TechnicianListQuery, UpdateTechnician } from './technicians.schemas.ts';
+
+export interface TechnicianDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export function present(row: repo.TechnicianRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    phone: row.phone,
+    email: row.email,
+    tier: row.tier,
+    regions: row.regions,
+    skills: row.skills,
+    max_open_tickets: row.max_open_tickets,
+    open_tickets: row.open_tickets,
+    active: row.active,
+    calendar_id: row.calendar_id,
+    last_assigned_at: row.last_assigned_at?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    version: row.version,
+  };
+}
+export type TechnicianView = ReturnType<typeof present>;
+
+/** A technician key sees its own technician only; another id is a 404, as if it did not exist. */
+function assertVisible(actor: Actor, id: string): void {
+  if (actor.role === 'technician' && actor.technicianId !== id) throw notFound('Technician', id);
+}
+
+export async function createTechnician(deps: TechnicianDeps, ctx: ChangeContext, input: CreateTechnician): Promise<TechnicianView> {
+  const now = deps.clock.now();
+  const id = newId();
+  return inChangeStatement(deps.db, ctx, async (db) => {
+    const row = await repo.insertTechnician(
+      db,
+      {
+        id,
+        name: input.name,
+        phone: input.phone ?? null,
+        email: input.email ?? null,
+        tier: input.tier,
+        regions: input.regions ?? [],
+        skills: input.skills ?? [],
+        max_open_tickets: input.max_open_tickets,
+        active: input.active ?? true,
+        calendar_id: input.calendar_id ?? null,
+        created_at: now,
+        updated_at: now,
+      },
+      auditRow(ctx, now, { action: 'created', resource_type: 'technician', resource_id: id, fields: Object.keys(input) }),
+    );
+    return present(row);
+  });
+}
+
+export async function getTechnician(deps: TechnicianDeps, actor: Actor, id: string): Promise<TechnicianView> {
+  assertVisible(actor, id);
+  const row = await repo.findTechnician(deps.db, id);
+  if (!row) throw notFound('Technician', id);
+  return present(row);
+}
+
+export async function listTechnicians(deps: TechnicianDeps, actor: Actor, q: TechnicianListQuery) {
+  const ks = keysetFrom(q);
+  const { limit: _l, cursor: _c, updated_since: _u, ...filter } = q;
+  const rows = await repo
+    .technicianListQuery(deps.db, { ...filter, ...(actor.role === 'technician' ? { only: actor.technicianId ?? '' } : {}) }, ks)
+    .execute();
+  const page = pageOf(rows, ks);
+  return { data: page.data.map(present), next_cursor: page.next_cursor };
+}
+
+export async function updateTechnician(
+  deps: TechnicianDeps,
+  ctx: ChangeContext,
+  id: string,
+  patch: UpdateTechnician,
+  expectedVersion: number | undefined,
+): Promise<TechnicianView> {
+  if (ctx.actor.role === 'technician') throw forbidden('Technicians cannot change technician records.');
+  const now = deps.clock.now();
+  const row = await inChange(deps.db, ctx, async (tx) => {
+    const updated = await repo.updateTechnician(tx, id, patch, now, expectedVersion);
+    if (updated) await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'technician', resource_id: id, fields: Object.keys(patch) }]);
+    return updated;
+  });
+  if (row) return present(row);
+  const current = await repo.findTechnician(deps.db, id);
+  if (!current) throw notFound('Technician', id);
+  throw preconditionFailed(`Technician ${id} is at version ${current.version}, not ${expectedVersion}; fetch it again and retry.`);
+}
