@@ -20,6 +20,8 @@ import { assetRoutes } from './modules/assets/assets.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { customerRoutes } from './modules/customers/customers.routes.ts';
 import { technicianRoutes } from './modules/technicians/technicians.routes.ts';
+import { ticketRoutes } from './modules/tickets/tickets.routes.ts';
+import { eventRoutes } from './modules/events/events.routes.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'>;
@@ -117,6 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(customerRoutes, { db: deps.db, clock: deps.clock });
   await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
   await app.register(technicianRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(ticketRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(eventRoutes, { db: deps.db });
   await app.register(auditRoutes, { db: deps.db });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());

@@ -130,7 +130,86 @@ export interface TechniciansTable {
   version: Generated<number>;
 }
 
+export type TicketStatus = 'new' | 'assigned' | 'in_progress' | 'on_hold' | 'resolved' | 'closed' | 'cancelled';
+export type TicketType = 'inquiry' | 'repair' | 'installation' | 'maintenance' | 'replacement' | 'return' | 'complaint' | 'care';
+export type TicketChannel = 'phone' | 'email' | 'web' | 'app' | 'chat' | 'on_site';
+export type TicketPriority = 'urgent' | 'high' | 'normal' | 'low';
+type Json<T> = ColumnType<T, string | null, string | null>;
+
+export interface Assignment {
+  technician_id: string;
+  reason: string;
+  assigned_at: string;
+  by: { kind: 'api_key' | 'system'; id: string | null; role: string };
+}
+
+export interface TicketsTable {
+  id: string;
+  number: string;
+  customer_id: string;
+  asset_id: string | null;
+  type: TicketType;
+  channel: TicketChannel;
+  priority: TicketPriority;
+  category: string;
+  subject: string;
+  description: string;
+  external_ref: string | null;
+  region: string | null;
+  reported_at: Timestamp;
+  status: Generated<TicketStatus>;
+  tier: Generated<number>;
+  technician_id: string | null;
+  assignment: Json<Assignment | null>;
+  hold_reason: 'waiting_customer' | 'waiting_parts' | null;
+  complaint_major: Generated<boolean>;
+  linked_ticket_id: string | null;
+  first_responded_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  resolution: Json<Record<string, unknown> | null>;
+  warranty_decision: Json<Record<string, unknown> | null>;
+  follow_up: Json<Record<string, unknown> | null>;
+  reopen_count: Generated<number>;
+  search: ColumnType<string, never, never>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface TicketTimelineTable {
+  id: string;
+  ticket_id: string;
+  at: Timestamp;
+  entry: 'note' | 'action' | 'assignment' | 'decision' | 'sla' | 'visit' | 'survey';
+  action: string | null;
+  note_kind: 'comment' | 'call' | 'email' | 'sms' | 'chat' | null;
+  visibility: 'internal' | 'customer' | null;
+  body: string | null;
+  data: Json<Record<string, unknown>>;
+  actor_kind: 'api_key' | 'system';
+  actor_id: string | null;
+  actor_role: string | null;
+}
+
+export interface EventsTable {
+  id: string;
+  position: ColumnType<number | null, never, number>;
+  seq: ColumnType<number, never, never>;
+  xid: ColumnType<string, never, never>;
+  type: string;
+  occurred_at: Timestamp;
+  actor: Json<{ kind: 'api_key' | 'system'; id: string | null; role: string }>;
+  resource_type: string;
+  resource_id: string;
+  data: Json<Record<string, unknown>>;
+}
+
 export interface DB {
+  tickets: TicketsTable;
+  ticket_timeline: TicketTimelineTable;
+  events: EventsTable;
   technicians: TechniciansTable;
   api_keys: ApiKeysTable;
   customers: CustomersTable;

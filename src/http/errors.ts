@@ -55,7 +55,7 @@ export function fieldErrors(context: string | undefined, issues: ValidationIssue
   return out;
 }
 
-const PG_BAD_INPUT = new Set(['22P02', '22007', '22008', '22003', '22001', '22021', '22023', '2201W', '2201X', '54000']);
+const PG_BAD_INPUT = new Set(['22P02', '22P05', '22007', '22008', '22003', '22001', '22021', '22023', '2201W', '2201X', '54000']);
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
 const NET_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH']);
 

@@ -26,6 +26,8 @@ export const openapiPlugin = fp(
         tags: [
           { name: 'customers', description: 'Customers, upserted by CRM id, erasable on request' },
           { name: 'assets', description: 'Products customers own' },
+          { name: 'tickets', description: 'Tickets (工单): intake, workflow actions, timeline' },
+          { name: 'events', description: 'The ordered feed of changes (outbox)' },
           { name: 'technicians', description: 'Technicians: tier, regions, skills, capacity' },
           { name: 'api-keys', description: 'Keys and roles' },
           { name: 'audit', description: 'Who changed what' },

@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.ts';
 import { isMigrated, latestMigration, migrateToLatest } from '../../src/db/migrator.ts';
 import { createTestDatabase } from '../helpers/app.ts';
+import { migrations } from '../../migrations/index.ts';
 
 async function emptyDatabase(): Promise<string> {
   const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
@@ -22,7 +23,8 @@ describe('migrations', () => {
     const instances = Array.from({ length: 4 }, () => createDatabase(url, { poolSize: 2 }));
     const results = await Promise.all(instances.map((d) => migrateToLatest(d.db as never)));
     const applied = results.flatMap((r) => (r.results ?? []).filter((m) => m.status === 'Success'));
-    expect(applied.map((m) => m.migrationName)).toEqual([latestMigration]);
+    expect(applied.map((m) => m.migrationName)).toEqual(Object.keys(migrations).sort());
+    expect(applied.at(-1)!.migrationName).toBe(latestMigration);
     for (const d of instances) expect(await isMigrated(d.db as never)).toBe(true);
     await Promise.all(instances.map((d) => d.close()));
   });

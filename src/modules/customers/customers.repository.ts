@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { applyKeyset } from '../../db/keyset.ts';
-import type { AuditLogTable, CustomersTable, Db, Tx } from '../../db/types.ts';
+import type { AuditLogTable, CustomersTable, Db, EventsTable, Tx } from '../../db/types.ts';
 import type { Keyset } from '../../http/pagination.ts';
 
 export const CUSTOMER_COLUMNS = [
@@ -22,10 +22,16 @@ export const CUSTOMER_COLUMNS = [
 ] as const;
 export type CustomerRow = Pick<Selectable<CustomersTable>, (typeof CUSTOMER_COLUMNS)[number]>;
 
-/** Inserts the customer and its audit row in one statement. */
-export async function insertCustomer(db: Db | Tx, row: Insertable<CustomersTable>, audit: Insertable<AuditLogTable>): Promise<CustomerRow> {
+/** Inserts the customer, its audit row and its event in one statement. */
+export async function insertCustomer(
+  db: Db | Tx,
+  row: Insertable<CustomersTable>,
+  audit: Insertable<AuditLogTable>,
+  event: Insertable<EventsTable>,
+): Promise<CustomerRow> {
   return db
     .with('audit', (qc) => qc.insertInto('audit_log').values(audit))
+    .with('event', (qc) => qc.insertInto('events').values(event))
     .insertInto('customers')
     .values(row)
     .returning(CUSTOMER_COLUMNS)

@@ -7,6 +7,7 @@ import { conflict, notFound, preconditionFailed } from '../../http/problem.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { auditRow, recordAudit } from '../audit/audit.repository.ts';
+import { eventRow, insertEvents } from '../events/events.repository.ts';
 import * as repo from './customers.repository.ts';
 import type { CreateCustomer, CustomerListQuery, PutCustomer, UpdateCustomer } from './customers.schemas.ts';
 
@@ -40,14 +41,14 @@ export type CustomerView = ReturnType<typeof present>;
 function writableRow(input: PutCustomer) {
   return {
     name: input.name,
-    kind: input.kind ?? 'person',
+    kind: input.kind ?? ('person' as const),
     phone: input.phone ?? null,
     email: input.email ?? null,
     region: input.region ?? null,
     address: input.address ?? null,
-    tier: input.tier ?? 'standard',
+    tier: input.tier ?? ('standard' as const),
     tags: input.tags ?? [],
-  } as const;
+  };
 }
 
 const duplicateRef = (ref: string | null | undefined) =>
@@ -57,19 +58,23 @@ export async function createCustomer(deps: CustomerDeps, ctx: ChangeContext, inp
   const now = deps.clock.now();
   const id = newId();
   try {
-    return await inChangeStatement(deps.db, ctx, async (db) => {
-      const audit = auditRow(ctx, now, { action: 'created', resource_type: 'customer', resource_id: id, fields: Object.keys(input) });
-      const { external_ref, ...fields } = input;
-      const row = await repo.insertCustomer(db, {
-        id,
-        external_ref: external_ref ?? null,
-        ...writableRow(fields),
-        churn_risk: null,
-        created_at: now,
-        updated_at: now,
-      }, audit);
-      return present(row);
-    });
+    const { external_ref, ...fields } = input;
+    const row: repo.CustomerRow = {
+      id,
+      external_ref: external_ref ?? null,
+      ...writableRow(fields),
+      status: 'active',
+      churn_risk: null,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    const view = present(row);
+    const audit = auditRow(ctx, now, { action: 'created', resource_type: 'customer', resource_id: id, fields: Object.keys(input) });
+    await inChangeStatement(deps.db, ctx, (db) =>
+      repo.insertCustomer(db, { ...row, tags: [...row.tags] }, audit, eventRow(ctx, now, 'customer.created', { type: 'customer', id }, view)),
+    );
+    return view;
   } catch (err) {
     if (isUniqueViolation(err, 'customers_external_ref_key')) throw duplicateRef(input.external_ref);
     throw err;
@@ -112,6 +117,7 @@ export async function updateCustomer(
       const updated = await repo.updateCustomer(tx, id, patch, now, expectedVersion);
       if (updated) {
         await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'customer', resource_id: id, fields: Object.keys(patch) }]);
+        await insertEvents(tx, [eventRow(ctx, now, 'customer.updated', { type: 'customer', id }, present(updated))]);
       }
       return updated;
     });
@@ -149,6 +155,8 @@ export async function putByExternalRef(
       await recordAudit(tx, ctx, now, [
         { action: row.inserted ? 'created' : 'updated', resource_type: 'customer', resource_id: row.id, fields: Object.keys(input) },
       ]);
+      const { inserted, ...customer } = row;
+      await insertEvents(tx, [eventRow(ctx, now, inserted ? 'customer.created' : 'customer.updated', { type: 'customer', id: row.id }, present(customer))]);
     }
     return row;
   });
@@ -175,6 +183,7 @@ export async function eraseCustomer(deps: CustomerDeps, ctx: ChangeContext, id: 
       expectedVersion,
     );
     if (erased) {
+      await insertEvents(tx, [eventRow(ctx, now, 'customer.updated', { type: 'customer', id }, present(erased))]);
       await recordAudit(tx, ctx, now, [
         { action: 'erased', resource_type: 'customer', resource_id: id, fields: ['name', 'external_ref', 'phone', 'email', 'address', 'tags', 'status'] },
       ]);

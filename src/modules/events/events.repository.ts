@@ -1,0 +1,76 @@
+import { sql, type Insertable } from 'kysely';
+import type { Db, EventsTable, Tx } from '../../db/types.ts';
+import type { ChangeContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+
+const SEQUENCER_LOCK = 7_202_611_242;
+const SEQUENCE_BATCH = 5_000;
+
+export type EventType =
+  | 'ticket.created'
+  | 'ticket.updated'
+  | 'ticket.assigned'
+  | 'ticket.escalated'
+  | 'ticket.status_changed'
+  | 'ticket.resolved'
+  | 'ticket.closed'
+  | 'ticket.complaint_major'
+  | 'customer.created'
+  | 'customer.updated';
+
+/** The outbox row for a change, written in the change's own transaction (or statement). */
+export function eventRow(
+  ctx: ChangeContext,
+  at: Date,
+  type: EventType,
+  resource: { type: string; id: string },
+  data: unknown,
+): Insertable<EventsTable> {
+  return {
+    id: newId(),
+    type,
+    occurred_at: at,
+    actor: JSON.stringify({ kind: ctx.actor.kind, id: ctx.actor.id, role: ctx.actor.role }),
+    resource_type: resource.type,
+    resource_id: resource.id,
+    data: JSON.stringify(data),
+  };
+}
+
+export async function insertEvents(tx: Db | Tx, rows: Insertable<EventsTable>[]): Promise<void> {
+  if (rows.length) await tx.insertInto('events').values(rows).execute();
+}
+
+/**
+ * Numbers the events of every transaction that has finished, in (xid, seq) order, after the
+ * highest position given so far. Only one sequencer runs at a time (the others skip); a
+ * transaction still running holds back its own events and every later one, so positions
+ * only ever grow in the order readers will see them. Returns how many were numbered.
+ */
+export async function sequenceEvents(db: Db): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}) as locked`.execute(tx);
+    if (!rows[0]?.locked) return 0;
+    const result = await sql`
+      with batch as (
+        select id, row_number() over (order by xid, seq) as rn
+        from events
+        where position is null and xid < pg_snapshot_xmin(pg_current_snapshot())
+        order by xid, seq
+        limit ${SEQUENCE_BATCH}
+      ), base as (select coalesce(max(position), 0) as p from events)
+      update events e set position = base.p + batch.rn
+      from batch, base
+      where e.id = batch.id`.execute(tx);
+    return Number(result.numAffectedRows ?? 0);
+  });
+}
+
+export async function listEvents(db: Db, after: number, types: string[] | undefined, limit: number) {
+  let q = db
+    .selectFrom('events')
+    .select(['id', 'type', 'position', 'occurred_at', 'actor', 'resource_type', 'resource_id', 'data'])
+    .where('position', '>', after);
+  if (types?.length) q = q.where('type', 'in', types);
+  return q.orderBy('position').limit(limit + 1).execute();
+}

@@ -1,0 +1,139 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { applyKeyset } from '../../db/keyset.ts';
+import type { Db, EventsTable, TicketTimelineTable, TicketsTable, Tx } from '../../db/types.ts';
+import type { Keyset } from '../../http/pagination.ts';
+
+export const TICKET_COLUMNS = [
+  'id',
+  'number',
+  'customer_id',
+  'asset_id',
+  'type',
+  'channel',
+  'priority',
+  'category',
+  'subject',
+  'description',
+  'external_ref',
+  'region',
+  'reported_at',
+  'status',
+  'tier',
+  'technician_id',
+  'assignment',
+  'hold_reason',
+  'complaint_major',
+  'linked_ticket_id',
+  'first_responded_at',
+  'resolved_at',
+  'closed_at',
+  'cancelled_at',
+  'resolution',
+  'warranty_decision',
+  'follow_up',
+  'reopen_count',
+  'created_at',
+  'updated_at',
+  'version',
+] as const;
+export type TicketRow = Pick<Selectable<TicketsTable>, (typeof TICKET_COLUMNS)[number]>;
+
+export async function nextTicketNumber(db: Db | Tx): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select nextval('ticket_number_seq') as n`.execute(db);
+  return Number(rows[0]!.n);
+}
+
+/** The ticket, its first timeline entry and its events in one statement: atomic without a transaction. */
+export async function insertTicket(
+  db: Db | Tx,
+  row: Insertable<TicketsTable>,
+  timeline: Insertable<TicketTimelineTable>[],
+  events: Insertable<EventsTable>[],
+): Promise<TicketRow> {
+  return db
+    .with('ticket', (qc) => qc.insertInto('tickets').values(row).returning(TICKET_COLUMNS))
+    .with('timeline', (qc) => qc.insertInto('ticket_timeline').values(timeline))
+    .with('events', (qc) => qc.insertInto('events').values(events))
+    .selectFrom('ticket')
+    .selectAll()
+    .executeTakeFirstOrThrow() as Promise<TicketRow>;
+}
+
+export async function findTicket(db: Db | Tx, id: string): Promise<TicketRow | undefined> {
+  return db.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export async function lockTicket(tx: Tx, id: string): Promise<TicketRow | undefined> {
+  return tx.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateTicket(tx: Tx, id: string, patch: Updateable<TicketsTable>, at: Date): Promise<TicketRow> {
+  return tx
+    .updateTable('tickets')
+    .set((eb) => ({ ...patch, updated_at: at, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .returning(TICKET_COLUMNS)
+    .executeTakeFirstOrThrow();
+}
+
+export async function insertTimeline(tx: Db | Tx, rows: Insertable<TicketTimelineTable>[]): Promise<void> {
+  if (rows.length) await tx.insertInto('ticket_timeline').values(rows).execute();
+}
+
+export async function listTimeline(db: Db, ticketId: string, ks: Extract<Keyset, { mode: 'id' }>) {
+  let q = db
+    .selectFrom('ticket_timeline')
+    .select(['id', 'at', 'entry', 'action', 'note_kind', 'visibility', 'body', 'data', 'actor_kind', 'actor_id', 'actor_role', sql<Date>`at`.as('updated_at')])
+    .where('ticket_id', '=', ticketId);
+  if (ks.after) q = q.where('id', '>', ks.after.id);
+  // Oldest first: a timeline reads as it happened.
+  return q.orderBy('id', 'asc').limit(ks.limit + 1).execute();
+}
+
+export interface TicketFilter {
+  status?: string;
+  priority?: string;
+  type?: string;
+  customer_id?: string;
+  technician_id?: string;
+  tier?: number;
+  region?: string;
+  category?: string;
+  complaint_major?: boolean;
+  created_from?: string;
+  created_to?: string;
+  q?: string;
+}
+
+/** Words of a query as tsquery phrases: CJK characters adjacent, Latin words as they are. */
+export function ticketListQuery(db: Db, f: TicketFilter, ks: Keyset) {
+  let q = db.selectFrom('tickets').select(TICKET_COLUMNS);
+  if (f.status) q = q.where('status', '=', f.status as TicketRow['status']);
+  if (f.priority) q = q.where('priority', '=', f.priority as TicketRow['priority']);
+  if (f.type) q = q.where('type', '=', f.type as TicketRow['type']);
+  if (f.customer_id) q = q.where('customer_id', '=', f.customer_id);
+  if (f.technician_id) q = q.where('technician_id', '=', f.technician_id);
+  if (f.tier !== undefined) q = q.where('tier', '=', f.tier);
+  if (f.region) q = q.where('region', '=', f.region);
+  if (f.category) q = q.where('category', '=', f.category);
+  if (f.complaint_major === true) q = q.where('complaint_major', '=', true).where('status', 'not in', ['closed', 'cancelled']);
+  if (f.complaint_major === false) q = q.where('complaint_major', '=', false);
+  if (f.created_from) q = q.where('created_at', '>=', new Date(f.created_from));
+  if (f.created_to) q = q.where('created_at', '<', new Date(f.created_to));
+  if (f.q) {
+    for (const word of f.q.trim().split(/\s+/).filter(Boolean)) {
+      q = q.where(sql<boolean>`search @@ phraseto_tsquery('simple', aftercare_search_text(${word}))`);
+    }
+  }
+  return applyKeyset(q, 'tickets', ks);
+}
+
+export async function findCustomerForTicket(tx: Db | Tx, by: { id?: string; external_ref?: string }) {
+  let q = tx.selectFrom('customers').select(['id', 'status', 'region']);
+  q = by.id ? q.where('id', '=', by.id) : q.where('external_ref', '=', by.external_ref!);
+  return q.executeTakeFirst();
+}
+
+export async function findAssetOwner(tx: Db | Tx, assetId: string) {
+  return tx.selectFrom('assets').select(['id', 'customer_id']).where('id', '=', assetId).executeTakeFirst();
+}

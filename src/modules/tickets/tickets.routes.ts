@@ -1,0 +1,106 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ROLES, actorOf } from '../../http/auth.ts';
+import { ifMatchVersion, withEtag } from '../../http/etag.ts';
+import { changeContext } from '../../http/idempotency.ts';
+import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
+import { CreateNote, CreateTicket, TicketListQuery, TicketPage, TicketSchema, TimelineEntrySchema, TimelinePage, TimelineQuery, UpdateTicket } from './tickets.schemas.ts';
+import * as service from './tickets.service.ts';
+
+export const TICKET_READERS = [...ROLES.staffRead, 'technician'] as const;
+export const TICKET_WORKERS = [...ROLES.staffWrite, 'technician'] as const;
+
+export const ticketRoutes: FastifyPluginAsyncTypebox<service.TicketDeps> = async (app, deps) => {
+  const tags = ['tickets'];
+  const one = ref(TicketSchema);
+
+  app.post(
+    '/v1/tickets',
+    {
+      config: { access: ROLES.staffWrite },
+      schema: {
+        operationId: 'tickets.create',
+        tags,
+        summary: 'Open a ticket for a customer (by id or by CRM id)',
+        body: CreateTicket,
+        response: { 201: one, ...problemResponses(409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const created = await service.createTicket(deps, changeContext(request), request.body);
+      return reply.code(201).header('location', `/v1/tickets/${created.id}`).send(withEtag(reply, created));
+    },
+  );
+
+  app.get(
+    '/v1/tickets',
+    {
+      config: { access: TICKET_READERS },
+      schema: {
+        operationId: 'tickets.list',
+        tags,
+        summary: 'Tickets; a technician key sees only its own',
+        querystring: TicketListQuery,
+        response: { 200: ref(TicketPage), ...problemResponses() },
+      },
+    },
+    async (request) => service.listTickets(deps, actorOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/tickets/:id',
+    {
+      config: { access: TICKET_READERS },
+      schema: { operationId: 'tickets.get', tags, params: IdParams, response: { 200: one, ...problemResponses(404) } },
+    },
+    async (request, reply) => withEtag(reply, await service.getTicket(deps, actorOf(request), request.params.id)),
+  );
+
+  app.patch(
+    '/v1/tickets/:id',
+    {
+      config: { access: ROLES.staffWrite },
+      schema: {
+        operationId: 'tickets.update',
+        tags,
+        summary: 'Change fields (never the status: that goes through actions)',
+        params: IdParams,
+        body: UpdateTicket,
+        response: { 200: one, ...problemResponses(404, 409, 412, 422) },
+      },
+    },
+    async (request, reply) =>
+      withEtag(reply, await service.updateTicket(deps, changeContext(request), request.params.id, request.body, ifMatchVersion(request))),
+  );
+
+  app.post(
+    '/v1/tickets/:id/notes',
+    {
+      config: { access: TICKET_WORKERS },
+      schema: {
+        operationId: 'tickets.addNote',
+        tags,
+        summary: 'Add a note to the timeline; a customer-visible one may be the first response',
+        params: IdParams,
+        body: CreateNote,
+        response: { 201: ref(TimelineEntrySchema), ...problemResponses(404) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await service.addNote(deps, changeContext(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/v1/tickets/:id/timeline',
+    {
+      config: { access: TICKET_READERS },
+      schema: {
+        operationId: 'tickets.timeline',
+        tags,
+        summary: 'Every note, action, assignment and decision, oldest first',
+        params: IdParams,
+        querystring: TimelineQuery,
+        response: { 200: ref(TimelinePage), ...problemResponses(404) },
+      },
+    },
+    async (request) => service.timeline(deps, actorOf(request), request.params.id, request.query),
+  );
+};

@@ -1,0 +1,146 @@
+import Type, { type Static } from 'typebox';
+import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+import { ExternalRef } from '../customers/customers.schemas.ts';
+
+export const TICKET_TYPES = ['inquiry', 'repair', 'installation', 'maintenance', 'replacement', 'return', 'complaint', 'care'] as const;
+export const CHANNELS = ['phone', 'email', 'web', 'app', 'chat', 'on_site'] as const;
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export const STATUSES = ['new', 'assigned', 'in_progress', 'on_hold', 'resolved', 'closed', 'cancelled'] as const;
+
+export const TicketType = StringEnum(TICKET_TYPES);
+export const Channel = StringEnum(CHANNELS);
+export const Priority = StringEnum(PRIORITIES);
+export const Status = StringEnum(STATUSES);
+const Category = Type.String({ minLength: 1, maxLength: 100, description: 'Product category; routing matches technician skills.' });
+const Subject = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
+const Description = Type.String({ maxLength: 20_000 });
+
+const Actor = Type.Object({ kind: StringEnum(['api_key', 'system'] as const), id: Nullable(Uuid), role: Type.String() });
+
+export const TicketSchema = Type.Object(
+  {
+    id: Uuid,
+    number: Type.String({ description: 'Human reference, e.g. SR-2026-000123.' }),
+    customer_id: Uuid,
+    asset_id: Nullable(Uuid),
+    type: TicketType,
+    channel: Channel,
+    priority: Priority,
+    category: Type.String(),
+    subject: Type.String(),
+    description: Type.String(),
+    external_ref: Nullable(Type.String()),
+    region: Nullable(Type.String({ description: "The customer's region when the ticket was opened." })),
+    reported_at: Timestamp,
+    status: Status,
+    tier: Type.Integer({ minimum: 1, maximum: 3 }),
+    technician_id: Nullable(Uuid),
+    assignment: Nullable(
+      Type.Object({ technician_id: Uuid, reason: Type.String(), assigned_at: Timestamp, by: Actor }, { description: 'Who holds the ticket and why.' }),
+    ),
+    hold_reason: Nullable(StringEnum(['waiting_customer', 'waiting_parts'] as const)),
+    complaint_major: Type.Boolean(),
+    linked_ticket_id: Nullable(Uuid),
+    first_responded_at: Nullable(Timestamp),
+    resolved_at: Nullable(Timestamp),
+    closed_at: Nullable(Timestamp),
+    cancelled_at: Nullable(Timestamp),
+    resolution: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    warranty_decision: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    follow_up: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    reopen_count: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    version: Type.Integer(),
+  },
+  { $id: 'Ticket', additionalProperties: false },
+);
+registerShared(TicketSchema);
+export const TicketPage = Page(TicketSchema, 'TicketPage');
+registerShared(TicketPage);
+
+export const CreateTicket = Type.Object(
+  {
+    customer_id: Type.Optional(Uuid),
+    customer_external_ref: Type.Optional(ExternalRef),
+    asset_id: Type.Optional(Nullable(Uuid)),
+    type: TicketType,
+    channel: Channel,
+    priority: Type.Optional(Priority),
+    category: Category,
+    subject: Subject,
+    description: Type.Optional(Description),
+    external_ref: Type.Optional(Nullable(ExternalRef)),
+    reported_at: Type.Optional(Timestamp),
+    complaint_major: Type.Optional(Type.Boolean({ description: 'Complaints only: routes it to the managers and emits ticket.complaint_major.' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateTicket = Static<typeof CreateTicket>;
+
+export const UpdateTicket = Type.Object(
+  {
+    type: Type.Optional(TicketType),
+    priority: Type.Optional(Priority),
+    category: Type.Optional(Category),
+    subject: Type.Optional(Subject),
+    description: Type.Optional(Description),
+    asset_id: Type.Optional(Nullable(Uuid)),
+    external_ref: Type.Optional(Nullable(ExternalRef)),
+    complaint_major: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateTicket = Static<typeof UpdateTicket>;
+
+export const TicketListQuery = Type.Object(
+  {
+    ...ListQueryBase,
+    status: Type.Optional(Status),
+    priority: Type.Optional(Priority),
+    type: Type.Optional(TicketType),
+    customer_id: Type.Optional(Uuid),
+    technician_id: Type.Optional(Uuid),
+    tier: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
+    region: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    category: Type.Optional(Category),
+    complaint_major: Type.Optional(Type.Boolean({ description: 'true: the managers’ queue of open major complaints.' })),
+    created_from: Type.Optional(Timestamp),
+    created_to: Type.Optional(Timestamp),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full text over subject and description, Chinese or Latin.' })),
+  },
+  { additionalProperties: false },
+);
+export type TicketListQuery = Static<typeof TicketListQuery>;
+
+export const TimelineEntrySchema = Type.Object(
+  {
+    id: Uuid,
+    at: Timestamp,
+    entry: StringEnum(['note', 'action', 'assignment', 'decision', 'sla', 'visit', 'survey'] as const),
+    action: Nullable(Type.String()),
+    note_kind: Nullable(StringEnum(['comment', 'call', 'email', 'sms', 'chat'] as const)),
+    visibility: Nullable(StringEnum(['internal', 'customer'] as const)),
+    body: Nullable(Type.String()),
+    data: Type.Record(Type.String(), Type.Unknown()),
+    actor: Actor,
+  },
+  { $id: 'TimelineEntry', additionalProperties: false },
+);
+registerShared(TimelineEntrySchema);
+export const TimelinePage = Type.Object(
+  { data: Type.Array(Type.Unsafe({ $ref: 'TimelineEntry#' })), next_cursor: Nullable(Type.String()) },
+  { $id: 'TimelinePage', additionalProperties: false },
+);
+registerShared(TimelinePage);
+
+export const CreateNote = Type.Object(
+  {
+    kind: StringEnum(['comment', 'call', 'email', 'sms', 'chat'] as const),
+    visibility: StringEnum(['internal', 'customer'] as const),
+    body: Type.String({ minLength: 1, maxLength: 20_000, pattern: '\\S' }),
+  },
+  { additionalProperties: false },
+);
+export type CreateNote = Static<typeof CreateNote>;
+export const TimelineQuery = Type.Object({ limit: ListQueryBase.limit, cursor: ListQueryBase.cursor }, { additionalProperties: false });
