@@ -21,6 +21,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { customerRoutes } from './modules/customers/customers.routes.ts';
 import { technicianRoutes } from './modules/technicians/technicians.routes.ts';
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts';
+import { ticketActionRoutes } from './modules/tickets/tickets.actions.routes.ts';
 import { eventRoutes } from './modules/events/events.routes.ts';
 
 export interface AppDeps {
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
   await app.register(technicianRoutes, { db: deps.db, clock: deps.clock });
   await app.register(ticketRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(ticketActionRoutes, { db: deps.db, clock: deps.clock });
   await app.register(eventRoutes, { db: deps.db });
   await app.register(auditRoutes, { db: deps.db });
 

@@ -67,3 +67,80 @@ export async function updateTechnician(
   if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
   return q.returning(TECHNICIAN_COLUMNS).executeTakeFirst();
 }
+
+export interface RoutingCriteria {
+  tier: number;
+  region: string | null;
+  category: string;
+  exclude?: string | null;
+}
+
+/**
+ * Auto-routing in one statement: the least loaded active technician of the tier who serves
+ * the region and has the skill and room, longest since last assignment first. With
+ * `skipLocked` a concurrent assignment takes the next candidate instead of waiting; without
+ * it, it waits for the row and Postgres re-checks the conditions on the new version. Either
+ * way the outer condition on open_tickets is evaluated on the locked row, so no one is pushed
+ * over capacity however many assignments race.
+ */
+export async function routeAndTakeSlot(tx: Tx, c: RoutingCriteria, at: Date, opts: { skipLocked: boolean }) {
+  return tx
+    .updateTable('technicians')
+    .set((eb) => ({ open_tickets: eb('open_tickets', '+', 1), last_assigned_at: at }))
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('technicians')
+        .select('id')
+        .where('active', '=', true)
+        .where('tier', '=', c.tier)
+        .where(sql<boolean>`regions @> array[${c.region ?? ''}]::text[]`)
+        .where(sql<boolean>`skills @> array[${c.category}]::text[]`)
+        .where(sql<boolean>`open_tickets < max_open_tickets`)
+        .$if(!!c.exclude, (q) => q.where('id', '<>', c.exclude!))
+        .orderBy('open_tickets')
+        .orderBy(sql`last_assigned_at asc nulls first`)
+        .orderBy('id')
+        .limit(1)
+        .forUpdate()
+        .$if(opts.skipLocked, (q) => q.skipLocked()),
+    )
+    .where(sql<boolean>`open_tickets < max_open_tickets`)
+    .returning(['id', 'open_tickets', 'max_open_tickets'])
+    .executeTakeFirst();
+}
+
+/** Why nobody fits: how many candidates pass each routing condition in turn. */
+export async function diagnoseRouting(tx: Tx, c: RoutingCriteria) {
+  const { rows } = await sql<{ active_at_tier: number; in_region: number; with_skill: number; with_room: number }>`
+    select count(*) filter (where active and tier = ${c.tier})::int as active_at_tier,
+           count(*) filter (where active and tier = ${c.tier} and regions @> array[${c.region ?? ''}]::text[])::int as in_region,
+           count(*) filter (where active and tier = ${c.tier} and regions @> array[${c.region ?? ''}]::text[] and skills @> array[${c.category}]::text[])::int as with_skill,
+           count(*) filter (where active and tier = ${c.tier} and regions @> array[${c.region ?? ''}]::text[] and skills @> array[${c.category}]::text[] and open_tickets < max_open_tickets)::int as with_room
+    from technicians`.execute(tx);
+  return rows[0]!;
+}
+
+/** A named technician takes the ticket if active and with room. */
+export async function takeSlot(tx: Tx, technicianId: string, at: Date) {
+  return tx
+    .updateTable('technicians')
+    .set((eb) => ({ open_tickets: eb('open_tickets', '+', 1), last_assigned_at: at }))
+    .where('id', '=', technicianId)
+    .where('active', '=', true)
+    .where(sql<boolean>`open_tickets < max_open_tickets`)
+    .returning(['id', 'open_tickets', 'max_open_tickets'])
+    .executeTakeFirst();
+}
+
+/** The ticket comes back to its technician (reopen): counted even beyond capacity, it is theirs. */
+export async function addLoad(tx: Tx, technicianId: string): Promise<void> {
+  await tx.updateTable('technicians').set((eb) => ({ open_tickets: eb('open_tickets', '+', 1) })).where('id', '=', technicianId).execute();
+}
+
+export async function releaseSlot(tx: Tx, technicianId: string): Promise<void> {
+  await tx.updateTable('technicians').set((eb) => ({ open_tickets: eb('open_tickets', '-', 1) })).where('id', '=', technicianId).execute();
+}
+
+export async function technicianState(tx: Tx, id: string) {
+  return tx.selectFrom('technicians').select(['id', 'active', 'open_tickets', 'max_open_tickets']).where('id', '=', id).executeTakeFirst();
+}
