@@ -7,6 +7,7 @@ import { assetListQuery } from '../../src/modules/assets/assets.repository.ts';
 import { auditListQuery } from '../../src/modules/audit/audit.repository.ts';
 import { customerListQuery } from '../../src/modules/customers/customers.repository.ts';
 import { technicianListQuery } from '../../src/modules/technicians/technicians.repository.ts';
+import { ticketListQuery } from '../../src/modules/tickets/tickets.repository.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -38,6 +39,23 @@ beforeAll(async () => {
     select gen_random_uuid(), 'Tech ' || i, 1 + i % 3, case when i % 500 = 0 then array['rare-region'] else array['r' || (i % 40)] end, case when i % 700 = 0 then array['rare-skill'] else array['cat' || (i % 30)] end, 10, i % 50 <> 0,
       timestamptz '2026-01-01' + i * interval '1 hour', timestamptz '2026-01-01' + i * interval '1 hour'
     from generate_series(1, 20000) i`.execute(d.db);
+  await sql`insert into tickets (id, number, customer_id, type, channel, priority, category, subject, description, region, reported_at, status, tier, technician_id, hold_reason, complaint_major, created_at, updated_at)
+    select gen_random_uuid(), 'SR-' || i, c.id,
+      case when i % 97 = 0 or i % 997 = 0 then 'complaint' else 'repair' end, 'phone',
+      case when i % 53 = 0 then 'urgent' else 'normal' end,
+      case when i % 400 = 0 then 'rare-cat' else 'cat' || (i % 20) end,
+      case when i % 1000 = 0 then '冰箱不制冷 fridge' else 'Ticket ' || i end, 'desc',
+      case when i % 300 = 0 then 'rare-region' else 'r' || (i % 40) end,
+      timestamptz '2026-01-01' + i * interval '1 minute',
+      case when i % 89 = 0 then 'on_hold' when i % 3 = 0 then 'closed' when i % 31 = 0 then 'new' else 'resolved' end,
+      case when i % 211 = 0 then 3 else 1 end,
+      case when i % 89 <> 0 and i % 3 <> 0 and i % 31 = 0 then null else tech.id end,
+      case when i % 89 = 0 then 'waiting_parts' end,
+      i % 997 = 0,
+      timestamptz '2026-01-01' + i * interval '1 minute', timestamptz '2026-01-01' + i * interval '1 minute'
+    from generate_series(1, 60000) i
+    cross join lateral (select id from customers where name = 'Customer ' || (1 + i % 60000)) c
+    cross join lateral (select id from technicians where name = 'Tech ' || (1 + i % 20000)) tech`.execute(d.db);
   await sql`analyze`.execute(d.db);
 });
 afterAll(async () => d.close());
@@ -72,6 +90,18 @@ describe('every list filter has an index the planner uses', () => {
     ['technicians: skill', () => technicianListQuery(d.db, { skill: 'rare-skill' }, page), 'technicians_skills'],
     ['technicians: inactive', () => technicianListQuery(d.db, { active: false }, page), 'technicians_active'],
     ['technicians: updated_since', () => technicianListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2027-12-01T00:00:00Z') }), 'technicians_updated'],
+    ['tickets: status', () => ticketListQuery(d.db, { status: 'on_hold' }, page), 'tickets_status'],
+    ['tickets: status + technician', () => ticketListQuery(d.db, { status: 'resolved', technician_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'tickets_technician'],
+    ['tickets: customer', () => ticketListQuery(d.db, { customer_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'tickets_customer'],
+    ['tickets: priority', () => ticketListQuery(d.db, { priority: 'urgent' }, page), 'tickets_priority'],
+    ['tickets: type', () => ticketListQuery(d.db, { type: 'complaint' }, page), 'tickets_type'],
+    ['tickets: tier', () => ticketListQuery(d.db, { tier: 3 }, page), 'tickets_tier'],
+    ['tickets: region', () => ticketListQuery(d.db, { region: 'rare-region' }, page), 'tickets_region'],
+    ['tickets: category', () => ticketListQuery(d.db, { category: 'rare-cat' }, page), 'tickets_category'],
+    ['tickets: created range', () => ticketListQuery(d.db, { created_from: '2026-01-10T00:00:00Z', created_to: '2026-01-10T02:00:00Z' }, page), 'tickets_created'],
+    ['tickets: major complaints', () => ticketListQuery(d.db, { complaint_major: true }, page), 'tickets_major_complaints'],
+    ['tickets: q', () => ticketListQuery(d.db, { q: '制冷' }, page), 'tickets_search'],
+    ['tickets: updated_since', () => ticketListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'tickets_updated'],
     ['api keys: updated_since', () => apiKeyListQuery(d.db, {}, sync), 'api_keys_updated'],
   ];
   for (const [name, query, index] of cases) {

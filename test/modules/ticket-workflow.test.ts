@@ -185,4 +185,48 @@ describe('ticket actions', () => {
     expect(decideWarranty({ method: 'repair', reportedOn: '2026-02-01', asset: null })).toMatchObject({ ok: true, decision: { result: 'out_of_warranty' } });
     expect(decideWarranty({ method: 'repair', reportedOn: '2026-02-01', asset, finding: 'in_warranty' })).toMatchObject({ ok: false, slug: 'warranty-contradiction' });
   });
+
+  it('reports a technician workload from the tickets themselves', async () => {
+    const w = await tech({ name: 'Load', regions: ['wl'], skills: ['wl'], max_open_tickets: 9 });
+    const c = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'W', region: 'wl' } })).json();
+    const a = await open({ customer_id: c.id, category: 'wl', priority: 'urgent' });
+    const b = await open({ customer_id: c.id, category: 'wl' });
+    await act(a.id, 'assign', { auto: true });
+    await act(b.id, 'assign', { auto: true });
+    await act(b.id, 'start');
+    const res = (await t.request({ method: 'GET', url: `/v1/technicians/${w.id}/workload` })).json();
+    expect(res).toMatchObject({ open_tickets: 2, max_open_tickets: 9, by_status: { assigned: 1, in_progress: 1, on_hold: 0 }, by_priority: { urgent: 1, normal: 1 } });
+    expect(res.tickets.map((x: { id: string }) => x.id)).toEqual([a.id, b.id]);
+  });
+
+  it('keeps open_tickets equal to the tickets it counts, whatever happens to them', async () => {
+    const techs = await Promise.all(['D1', 'D2', 'D3'].map((name, i) => tech({ name, tier: 1 + (i % 2), regions: ['drift'], skills: ['drift'], max_open_tickets: 6 })));
+    const c = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'D', region: 'drift' } })).json();
+    const tickets = await Promise.all(Array.from({ length: 12 }, () => open({ customer_id: c.id, category: 'drift' })));
+    let seed = 42;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const moves: [string, Record<string, unknown> | undefined][] = [
+      ['assign', { auto: true }],
+      ['assign', { technician_id: techs[0]!.id }],
+      ['start', undefined],
+      ['hold', { reason: 'waiting_customer' }],
+      ['resume', undefined],
+      ['escalate', { reason: 'hard', auto: true }],
+      ['resolve', { method: 'remote_advice', summary: 'ok' }],
+      ['follow-up', { outcome: 'not_satisfied' }],
+      ['reopen', { reason: 'again' }],
+      ['cancel', { reason: 'gone' }],
+    ];
+    for (let round = 0; round < 12; round++) {
+      const results = await Promise.all(tickets.map((x) => { const [m, body] = moves[rnd(moves.length)]!; return act(x.id, m, body); }));
+      for (const r of results) expect(r.statusCode, r.body).toBeLessThan(500);
+    }
+    const { rows } = await sql<{ id: string; open_tickets: number; counted: number }>`
+      select t.id, t.open_tickets, count(k.id)::int as counted
+      from technicians t left join tickets k on k.technician_id = t.id and k.status in ('assigned','in_progress','on_hold')
+      where t.id in (${sql.join(techs.map((x) => x.id))})
+      group by t.id, t.open_tickets`.execute(t.database.db);
+    for (const r of rows) expect(r.open_tickets, r.id).toBe(r.counted);
+    expect(rows.reduce((n, r) => n + r.counted, 0)).toBeGreaterThan(0);
+  });
 });

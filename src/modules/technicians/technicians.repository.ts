@@ -144,3 +144,23 @@ export async function releaseSlot(tx: Tx, technicianId: string): Promise<void> {
 export async function technicianState(tx: Tx, id: string) {
   return tx.selectFrom('technicians').select(['id', 'active', 'open_tickets', 'max_open_tickets']).where('id', '=', id).executeTakeFirst();
 }
+
+/** Open work of one technician, counted from the tickets themselves (set-based, one query each). */
+export async function workload(db: Db, technicianId: string) {
+  const counts = await db
+    .selectFrom('tickets')
+    .select(['status', 'priority', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('technician_id', '=', technicianId)
+    .where('status', 'in', ['assigned', 'in_progress', 'on_hold'])
+    .groupBy(['status', 'priority'])
+    .execute();
+  const oldest = await db
+    .selectFrom('tickets')
+    .select(['id', 'number', 'status', 'priority', 'subject', 'reported_at'])
+    .where('technician_id', '=', technicianId)
+    .where('status', 'in', ['assigned', 'in_progress', 'on_hold'])
+    .orderBy('id')
+    .limit(50)
+    .execute();
+  return { counts, oldest };
+}

@@ -3,7 +3,7 @@ import { ROLES, actorOf } from '../../http/auth.ts';
 import { ifMatchVersion, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
-import { CreateTechnician, TechnicianListQuery, TechnicianPage, TechnicianSchema, UpdateTechnician } from './technicians.schemas.ts';
+import { CreateTechnician, TechnicianListQuery, TechnicianPage, TechnicianSchema, UpdateTechnician, WorkloadSchema } from './technicians.schemas.ts';
 import * as service from './technicians.service.ts';
 
 export const technicianRoutes: FastifyPluginAsyncTypebox<service.TechnicianDeps> = async (app, deps) => {
@@ -45,6 +45,21 @@ export const technicianRoutes: FastifyPluginAsyncTypebox<service.TechnicianDeps>
       schema: { operationId: 'technicians.get', tags, params: IdParams, response: { 200: one, ...problemResponses(404) } },
     },
     async (request, reply) => withEtag(reply, await service.getTechnician(deps, actorOf(request), request.params.id)),
+  );
+
+  app.get(
+    '/v1/technicians/:id/workload',
+    {
+      config: { access: readers },
+      schema: {
+        operationId: 'technicians.workload',
+        tags,
+        summary: 'Open tickets by status and priority, and the oldest of them',
+        params: IdParams,
+        response: { 200: ref(WorkloadSchema), ...problemResponses(404) },
+      },
+    },
+    async (request) => service.getWorkload(deps, actorOf(request), request.params.id),
   );
 
   app.patch(

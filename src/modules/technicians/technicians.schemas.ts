@@ -60,3 +60,20 @@ export const TechnicianListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type TechnicianListQuery = Static<typeof TechnicianListQuery>;
+
+const Counts = (keys: readonly string[]) => Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer()])), { additionalProperties: false });
+export const WorkloadSchema = Type.Object(
+  {
+    technician_id: Uuid,
+    open_tickets: Type.Integer(),
+    max_open_tickets: Type.Integer(),
+    by_status: Counts(['assigned', 'in_progress', 'on_hold']),
+    by_priority: Counts(['urgent', 'high', 'normal', 'low']),
+    tickets: Type.Array(
+      Type.Object({ id: Uuid, number: Type.String(), status: Type.String(), priority: Type.String(), subject: Type.String(), reported_at: Timestamp }),
+      { description: 'The 50 oldest open tickets.' },
+    ),
+  },
+  { $id: 'Workload', additionalProperties: false },
+);
+registerShared(WorkloadSchema);

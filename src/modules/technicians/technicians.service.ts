@@ -102,3 +102,22 @@ export async function updateTechnician(
   if (!current) throw notFound('Technician', id);
   throw preconditionFailed(`Technician ${id} is at version ${current.version}, not ${expectedVersion}; fetch it again and retry.`);
 }
+
+export async function getWorkload(deps: TechnicianDeps, actor: Actor, id: string) {
+  const technician = await getTechnician(deps, actor, id);
+  const { counts, oldest } = await repo.workload(deps.db, id);
+  const by_status = { assigned: 0, in_progress: 0, on_hold: 0 };
+  const by_priority = { urgent: 0, high: 0, normal: 0, low: 0 };
+  for (const c of counts) {
+    by_status[c.status as keyof typeof by_status] += Number(c.n);
+    by_priority[c.priority as keyof typeof by_priority] += Number(c.n);
+  }
+  return {
+    technician_id: id,
+    open_tickets: technician.open_tickets,
+    max_open_tickets: technician.max_open_tickets,
+    by_status,
+    by_priority,
+    tickets: oldest.map((t) => ({ ...t, reported_at: t.reported_at.toISOString() })),
+  };
+}
