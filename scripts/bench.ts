@@ -1,10 +1,13 @@
-// npm run bench: seeds 100,000 customers, then loads the service's customer routes and, in
-// the same run against the same database, a bare fastify route that does the same single
-// INSERT / SELECT with no auth, idempotency, audit or validation. Prints req/s, p50, p99
-// and the ratio to the bare route. Not a test: figures go in BENCHMARKS.md.
+// npm run bench: seeds 100,000 customers, 500 technicians and 1,000,000 tickets, then loads
+// the service's customer and ticket routes and, in the same run against the same database,
+// a bare fastify route that does the same single INSERT / SELECT with no auth, idempotency,
+// audit, timeline, events or validation. Prints req/s, p50, p99 and the ratio to the bare
+// route. Not a test: figures go in BENCHMARKS.md.
 //
-//   BENCH_SECONDS   seconds per load (default 15)     BENCH_CONNECTIONS  (default 50)
-//   BENCH_CUSTOMERS rows to seed (default 100000)     DATABASE_URL       else an embedded Postgres in .bench/
+//   BENCH_SECONDS   seconds per load (default 15)     BENCH_CONNECTIONS   (default 50)
+//   BENCH_CUSTOMERS (default 100000)                   BENCH_TICKETS       (default 1000000)
+//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets (default both)
+//   DATABASE_URL    else an embedded Postgres in .bench/
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,7 +15,6 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import cliProgress from 'cli-progress';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -21,10 +23,14 @@ import { createDatabase } from '../src/db/database.ts';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { encodeCursor } from '../src/http/pagination.ts';
+import { seedCustomers, seedTechnicians, seedTickets } from './bench-seed.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+const TECHNICIANS = Number(process.env.BENCH_TECHNICIANS ?? 500);
+const ONLY = process.env.BENCH_ONLY;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // ---------------------------------------------------------------------------------------
@@ -45,6 +51,21 @@ async function bareServer(url: string, port: number): Promise<void> {
   });
   app.get('/bare/customers/:id', async (request) => {
     const r = await pool.query(`select ${cols} from customers where id = $1`, [(request.params as { id: string }).id]);
+    return r.rows[0];
+  });
+  const ticketCols = 'id, number, customer_id, asset_id, type, channel, priority, category, subject, description, external_ref, region, reported_at, status, tier, technician_id, assignment, hold_reason, complaint_major, linked_ticket_id, first_responded_at, resolved_at, closed_at, cancelled_at, resolution, warranty_decision, follow_up, reopen_count, created_at, updated_at, version';
+  app.post('/bare/tickets', async (request, reply) => {
+    const b = request.body as { customer_id: string; subject: string; category: string };
+    const now = new Date();
+    const r = await pool.query(
+      `insert into tickets (id, number, customer_id, type, channel, priority, category, subject, reported_at, created_at, updated_at)
+       values ($1, 'B-' || nextval('ticket_number_seq'), $2, 'repair', 'phone', 'normal', $3, $4, $5, $5, $5) returning ${ticketCols}`,
+      [v7(), b.customer_id, b.category, b.subject, now],
+    );
+    return reply.code(201).send(r.rows[0]);
+  });
+  app.get('/bare/tickets/:id', async (request) => {
+    const r = await pool.query(`select ${ticketCols} from tickets where id = $1`, [(request.params as { id: string }).id]);
     return r.rows[0];
   });
   app.get('/bare/customers', async () => {
@@ -130,23 +151,10 @@ async function main(): Promise<void> {
     process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   }
   try {
-    // Seed in set-based batches: one INSERT ... SELECT generate_series per 2,000 rows.
-    const bar = new cliProgress.SingleBar({ format: 'seeding customers [{bar}] {percentage}% | {value}/{total}' }, cliProgress.Presets.shades_classic);
-    const existing = Number((await sql<{ n: number }>`select count(*)::int as n from customers`.execute(database.db)).rows[0]!.n);
-    bar.start(CUSTOMERS, Math.min(existing, CUSTOMERS));
-    const BATCH = 2_000;
-    for (let done = existing; done < CUSTOMERS; done += BATCH) {
-      const n = Math.min(BATCH, CUSTOMERS - done);
-      const ids = Array.from({ length: n }, () => v7());
-      await sql`insert into customers (id, name, kind, phone, email, region, tier, tags, created_at, updated_at)
-        select id, 'Seed customer ' || (${done} + i) || case when (${done} + i) % 7 = 0 then ' 王' else '' end, 'person',
-          '1390' || lpad((${done} + i)::text, 7, '0'), 'seed' || (${done} + i) || '@example.com', 'r' || ((${done} + i) % 40),
-          case when (${done} + i) % 50 = 0 then 'vip' else 'standard' end, '{}', now(), now()
-        from unnest(${ids}::uuid[]) with ordinality as t(id, i)`.execute(database.db);
-      bar.update(done + n);
-    }
-    bar.stop();
-    await sql`analyze customers`.execute(database.db);
+    const customerIds = await seedCustomers(database.db, CUSTOMERS);
+    const technicianIds = ONLY === 'customers' ? [] : await seedTechnicians(database.db, TECHNICIANS);
+    if (ONLY !== 'customers') await seedTickets(database.db, TICKETS, customerIds, technicianIds);
+    await sql`analyze`.execute(database.db);
     const sampleIds = (await sql<{ id: string }>`select id from customers order by random() limit 5000`.execute(database.db)).rows.map((r) => r.id);
     // Page 1,000 of 50 (or the last full page of a smaller seed): its cursor is the row before it.
     const deepPage = Math.min(1000, Math.floor(CUSTOMERS / 50));
@@ -179,30 +187,63 @@ async function main(): Promise<void> {
 
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, ${CUSTOMERS} customers seeded\n`);
     const r: Record<string, Result> = {};
-    // Reads first, on the seeded data as it is; then the writes, which grow the table.
-    r.bareSelect = await load('bare SELECT by id', { url: ceiling, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/bare/customers/${randomId()}` }) }] });
-    r.get = await load('GET /v1/customers/{id}', { url: svc, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: `/v1/customers/${randomId()}` }) }] }, service.pid, peak);
-    r.bareList = await load('bare SELECT page', { url: ceiling, requests: [{ method: 'GET', path: '/bare/customers' }] });
-    r.list1 = await load('GET /v1/customers (page 1)', { url: svc, requests: [{ method: 'GET', path: '/v1/customers?limit=50', headers: auth }] }, service.pid, peak);
-    r.list1000 = await load(`GET /v1/customers (page ${deepPage.toLocaleString('en')})`, { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&cursor=${cursor1000}`, headers: auth }] }, service.pid, peak);
-    // A selective search (one customer) and a broad one (one customer in seven has 王 in the name).
-    r.qOne = await load('GET /v1/customers?q=<email>', { url: svc, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: `/v1/customers?q=seed${Math.floor(Math.random() * CUSTOMERS)}%40example` }) }] }, service.pid, peak);
-    r.qBroad = await load('GET /v1/customers?q=王', { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&q=${encodeURIComponent('王')}`, headers: auth }] }, service.pid, peak);
-    r.bareInsert = await load('bare INSERT', { url: ceiling, requests: [{ method: 'POST', path: '/bare/customers', headers: json, setupRequest: (req) => ({ ...req, body: body() }) }] });
-    r.create = await load('POST /v1/customers', { url: svc, requests: [{ method: 'POST', path: '/v1/customers', headers: auth, setupRequest: (req) => ({ ...req, body: body() }) }] }, service.pid, peak);
-    r.createIdem = await load('POST /v1/customers + Idempotency-Key', {
-      url: svc,
-      requests: [{ method: 'POST', path: '/v1/customers', setupRequest: (req) => ({ ...req, headers: { ...auth, 'idempotency-key': `bench-${++seq}` }, body: body() }) }],
-    }, service.pid, peak);
+    if (ONLY !== 'tickets') {
+      // Reads first, on the seeded data as it is; then the writes, which grow the table.
+      r.bareSelect = await load('bare SELECT by id', { url: ceiling, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/bare/customers/${randomId()}` }) }] });
+      r.get = await load('GET /v1/customers/{id}', { url: svc, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: `/v1/customers/${randomId()}` }) }] }, service.pid, peak);
+      r.bareList = await load('bare SELECT page', { url: ceiling, requests: [{ method: 'GET', path: '/bare/customers' }] });
+      r.list1 = await load('GET /v1/customers (page 1)', { url: svc, requests: [{ method: 'GET', path: '/v1/customers?limit=50', headers: auth }] }, service.pid, peak);
+      r.list1000 = await load(`GET /v1/customers (page ${deepPage.toLocaleString('en')})`, { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&cursor=${cursor1000}`, headers: auth }] }, service.pid, peak);
+      // A selective search (one customer) and a broad one (one customer in seven has 王 in the name).
+      r.qOne = await load('GET /v1/customers?q=<email>', { url: svc, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: `/v1/customers?q=seed${Math.floor(Math.random() * CUSTOMERS)}%40example` }) }] }, service.pid, peak);
+      r.qBroad = await load('GET /v1/customers?q=王', { url: svc, requests: [{ method: 'GET', path: `/v1/customers?limit=50&q=${encodeURIComponent('王')}`, headers: auth }] }, service.pid, peak);
+      r.bareInsert = await load('bare INSERT', { url: ceiling, requests: [{ method: 'POST', path: '/bare/customers', headers: json, setupRequest: (req) => ({ ...req, body: body() }) }] });
+      r.create = await load('POST /v1/customers', { url: svc, requests: [{ method: 'POST', path: '/v1/customers', headers: auth, setupRequest: (req) => ({ ...req, body: body() }) }] }, service.pid, peak);
+      r.createIdem = await load('POST /v1/customers + Idempotency-Key', {
+        url: svc,
+        requests: [{ method: 'POST', path: '/v1/customers', setupRequest: (req) => ({ ...req, headers: { ...auth, 'idempotency-key': `bench-${++seq}` }, body: body() }) }],
+      }, service.pid, peak);
+    }
+    if (ONLY !== 'customers') {
+      const ticketIds = (await sql<{ id: string }>`select id from tickets order by random() limit 5000`.execute(database.db)).rows.map((x) => x.id);
+      const newTickets = (await sql<{ id: string }>`select id from tickets where status = 'new' order by id`.execute(database.db)).rows.map((x) => x.id);
+      const busiest = (await sql<{ technician_id: string }>`select technician_id from tickets where status = 'closed' group by technician_id order by count(*) desc limit 1`.execute(database.db)).rows[0]!.technician_id;
+      const deepTicket = (await sql<{ id: string }>`select id from tickets where status = 'closed' and technician_id = ${busiest} order by id desc offset ${20 * 50 - 1} limit 1`.execute(database.db)).rows[0]?.id;
+      const deepCursor = deepTicket ? encodeCursor({ s: 'id', id: deepTicket }) : undefined;
+      const randomTicket = () => ticketIds[Math.floor(Math.random() * ticketIds.length)]!;
+      const ticketBody = () => JSON.stringify({ customer_id: randomId(), type: 'repair', channel: 'phone', category: `cat${seq % 20}`, subject: `Bench ticket ${++seq}` });
+      console.log(`\n${TICKETS.toLocaleString('en')} tickets, ${TECHNICIANS} technicians\n`);
+      r.bareTicketSelect = await load('bare SELECT ticket by id', { url: ceiling, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/bare/tickets/${randomTicket()}` }) }] });
+      r.ticketGet = await load('GET /v1/tickets/{id}', { url: svc, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: `/v1/tickets/${randomTicket()}` }) }] }, service.pid, peak);
+      r.ticketList = await load('GET /v1/tickets?status&technician_id', { url: svc, requests: [{ method: 'GET', headers: auth, path: `/v1/tickets?status=closed&technician_id=${busiest}&limit=50` }] }, service.pid, peak);
+      if (deepCursor) {
+        r.ticketListDeep = await load('  same, page 20', { url: svc, requests: [{ method: 'GET', headers: auth, path: `/v1/tickets?status=closed&technician_id=${busiest}&limit=50&cursor=${deepCursor}` }] }, service.pid, peak);
+      }
+      r.ticketQ = await load('GET /v1/tickets?q=制冷', { url: svc, requests: [{ method: 'GET', headers: auth, path: `/v1/tickets?limit=50&q=${encodeURIComponent('制冷')}` }] }, service.pid, peak);
+      r.bareTicketInsert = await load('bare INSERT ticket', { url: ceiling, requests: [{ method: 'POST', path: '/bare/tickets', headers: json, setupRequest: (req) => ({ ...req, body: ticketBody() }) }] });
+      r.ticketCreate = await load('POST /v1/tickets', { url: svc, requests: [{ method: 'POST', path: '/v1/tickets', headers: auth, setupRequest: (req) => ({ ...req, body: ticketBody() }) }] }, service.pid, peak);
+      let next = 0;
+      r.assign = await load('POST /v1/tickets/{id}/assign auto', {
+        url: svc,
+        requests: [{ method: 'POST', headers: auth, body: JSON.stringify({ auto: true }), setupRequest: (req) => ({ ...req, path: `/v1/tickets/${newTickets[next++ % newTickets.length]}/assign` }) }],
+      }, service.pid, peak);
+    }
 
-    const ratio = (a: Result, b: Result) => (a.rps / b.rps).toFixed(2);
+    const ratio = (a?: Result, b?: Result) => (a && b ? (a.rps / b.rps).toFixed(2) : 'n/a');
     console.log('\nratios (service / bare, req/s):');
-    console.log(`  create / bare insert           ${ratio(r.create!, r.bareInsert!)}   (aim >= 0.5)`);
-    console.log(`  create+idempotency / bare      ${ratio(r.createIdem!, r.bareInsert!)}`);
-    console.log(`  get / bare select              ${ratio(r.get!, r.bareSelect!)}   (aim >= 0.7)`);
-    console.log(`  list page 1 / bare page        ${ratio(r.list1!, r.bareList!)}`);
-    console.log(`  list page ${deepPage} / page 1${' '.repeat(Math.max(0, 15 - String(deepPage).length))}${ratio(r.list1000!, r.list1!)}   (aim within 20%: >= 0.80)`);
-    console.log(`  service peak RSS               ${peak.mb.toFixed(0)} MB   (aim < 250 MB)`);
+    if (ONLY !== 'tickets') {
+      console.log(`  customer create / bare insert     ${ratio(r.create, r.bareInsert)}   (aim >= 0.5)`);
+      console.log(`  create+idempotency / bare insert  ${ratio(r.createIdem, r.bareInsert)}`);
+      console.log(`  customer get / bare select        ${ratio(r.get, r.bareSelect)}   (aim >= 0.7)`);
+      console.log(`  customer list page 1 / bare page  ${ratio(r.list1, r.bareList)}`);
+      console.log(`  list page ${String(deepPage).padEnd(5)} / page 1           ${ratio(r.list1000, r.list1)}   (aim >= 0.80)`);
+    }
+    if (ONLY !== 'customers') {
+      console.log(`  ticket create / bare insert       ${ratio(r.ticketCreate, r.bareTicketInsert)}   (aim >= 0.4)`);
+      console.log(`  ticket get / bare select          ${ratio(r.ticketGet, r.bareTicketSelect)}   (aim >= 0.7)`);
+      console.log(`  filtered list p99                 ${r.ticketList?.p99} ms, page 20: ${r.ticketListDeep?.p99 ?? 'n/a'} ms   (aim < 50 ms)`);
+    }
+    console.log(`  service peak RSS                  ${peak.mb.toFixed(0)} MB   (aim < 250 MB)`);
   } finally {
     await cleanup();
   }

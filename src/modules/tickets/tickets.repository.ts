@@ -38,11 +38,6 @@ export const TICKET_COLUMNS = [
 ] as const;
 export type TicketRow = Pick<Selectable<TicketsTable>, (typeof TICKET_COLUMNS)[number]>;
 
-export async function nextTicketNumber(db: Db | Tx): Promise<number> {
-  const { rows } = await sql<{ n: string }>`select nextval('ticket_number_seq') as n`.execute(db);
-  return Number(rows[0]!.n);
-}
-
 /** The ticket, its first timeline entry and its events in one statement: atomic without a transaction. */
 export async function insertTicket(
   db: Db | Tx,
@@ -128,8 +123,9 @@ export function ticketListQuery(db: Db, f: TicketFilter, ks: Keyset) {
   return applyKeyset(q, 'tickets', ks);
 }
 
+/** The customer a new ticket is for, with the ticket's serial number drawn in the same round trip. */
 export async function findCustomerForTicket(tx: Db | Tx, by: { id?: string; external_ref?: string }) {
-  let q = tx.selectFrom('customers').select(['id', 'status', 'region']);
+  let q = tx.selectFrom('customers').select(['id', 'status', 'region', sql<string>`nextval('ticket_number_seq')`.as('serial')]);
   q = by.id ? q.where('id', '=', by.id) : q.where('external_ref', '=', by.external_ref!);
   return q.executeTakeFirst();
 }

@@ -113,7 +113,7 @@ export async function createTicket(deps: TicketDeps, ctx: ChangeContext, input: 
     }
   }
   const id = newId();
-  const serial = await repo.nextTicketNumber(deps.db);
+  const serial = Number(customer.serial);
   const row: repo.TicketRow = {
     id,
     number: `SR-${now.getUTCFullYear()}-${String(serial).padStart(6, '0')}`,
