@@ -66,6 +66,27 @@ describe('ticket intake', () => {
     expect(await subjects('priority=urgent&region=east')).toEqual(['冰箱不制冷']);
   });
 
+  it('pages through a common search term exactly as through a rare one', async () => {
+    const leaks = [];
+    for (let i = 0; i < 7; i++) {
+      leaks.push((await open({ subject: `洗衣机漏水 ${i}`, category: 'washer' })).id);
+      await open({ subject: `unrelated ${i}`, category: 'washer' });
+    }
+    const walk = async (qs: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await t.request({ method: 'GET', url: `/v1/tickets?${qs}&limit=3${cursor ? `&cursor=${cursor}` : ''}` });
+        ids.push(...res.json().data.map((x: { id: string }) => x.id));
+        cursor = res.json().next_cursor;
+      } while (cursor);
+      return ids;
+    };
+    // The first pages come from the newest tickets, the last from the index: the same order either way.
+    expect(await walk('q=漏水')).toEqual([...leaks].reverse());
+    expect(await walk('q=漏水&category=washer')).toEqual([...leaks].reverse());
+  });
+
   it('changes fields with PATCH but never the status', async () => {
     const ticket = await open();
     const res = await t.request({ method: 'PATCH', url: `/v1/tickets/${ticket.id}`, payload: { priority: 'urgent', subject: 'Locked out' }, headers: { 'if-match': '"1"' } });

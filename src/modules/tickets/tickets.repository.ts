@@ -100,8 +100,16 @@ export interface TicketFilter {
   q?: string;
 }
 
-/** Words of a query as tsquery phrases: CJK characters adjacent, Latin words as they are. */
-export function ticketListQuery(db: Db, f: TicketFilter, ks: Keyset) {
+function searchCondition(q: string) {
+  // Each word a phrase: CJK characters adjacent in order, a Latin word as a word.
+  return q
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => sql<boolean>`search @@ phraseto_tsquery('simple', aftercare_search_text(${word}))`);
+}
+
+function filtered(db: Db, f: Omit<TicketFilter, 'q'>) {
   let q = db.selectFrom('tickets').select(TICKET_COLUMNS);
   if (f.status) q = q.where('status', '=', f.status as TicketRow['status']);
   if (f.priority) q = q.where('priority', '=', f.priority as TicketRow['priority']);
@@ -115,15 +123,31 @@ export function ticketListQuery(db: Db, f: TicketFilter, ks: Keyset) {
   if (f.complaint_major === false) q = q.where('complaint_major', '=', false);
   if (f.created_from) q = q.where('created_at', '>=', new Date(f.created_from));
   if (f.created_to) q = q.where('created_at', '<', new Date(f.created_to));
-  if (f.q) {
-    for (const word of f.q.trim().split(/\s+/).filter(Boolean)) {
-      q = q.where(sql<boolean>`search @@ phraseto_tsquery('simple', aftercare_search_text(${word}))`);
-    }
-  }
+  return q;
+}
+
+/** The list query with every filter, `q` found through the full-text GIN index. */
+export function ticketListQuery(db: Db, f: TicketFilter, ks: Keyset) {
+  const { q: text, ...rest } = f;
+  let q = filtered(db, rest);
+  if (text) for (const cond of searchCondition(text)) q = q.where(cond);
   return applyKeyset(q, 'tickets', ks);
 }
 
-/** The customer a new ticket is for, with the ticket's serial number drawn in the same round trip. */
+/**
+ * `q` among the newest `window` tickets that pass the other filters, newest first. When a
+ * word is common this finds a full page at once, where the GIN index would fetch and sort
+ * every match; when it finds less than a page the caller runs the exact query instead.
+ */
+export function recentSearchQuery(db: Db, f: TicketFilter & { q: string }, ks: Extract<Keyset, { mode: 'id' }>, window: number) {
+  const { q: text, ...rest } = f;
+  let inner = filtered(db, rest).select('search');
+  if (ks.after) inner = inner.where('id', '<', ks.after.id);
+  let q = db.selectFrom(inner.orderBy('id', 'desc').limit(window).as('recent')).select(TICKET_COLUMNS);
+  for (const cond of searchCondition(text)) q = q.where(cond);
+  return q.orderBy('id', 'desc').limit(ks.limit + 1);
+}
+
 export async function findCustomerForTicket(tx: Db | Tx, by: { id?: string; external_ref?: string }) {
   let q = tx.selectFrom('customers').select(['id', 'status', 'region', sql<string>`nextval('ticket_number_seq')`.as('serial')]);
   q = by.id ? q.where('id', '=', by.id) : q.where('external_ref', '=', by.external_ref!);

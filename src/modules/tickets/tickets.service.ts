@@ -83,6 +83,7 @@ export function assertVisible(actor: Actor, row: repo.TicketRow | undefined, id:
 }
 
 const REPORTED_AT_SKEW_MS = 5 * 60_000;
+const RECENT_SEARCH_WINDOW = 5_000;
 const duplicateRef = (ref: string | null | undefined) => conflict(`A ticket with external_ref ${ref} already exists.`);
 
 export async function createTicket(deps: TicketDeps, ctx: ChangeContext, input: CreateTicket): Promise<TicketView> {
@@ -180,7 +181,15 @@ export async function listTickets(deps: TicketDeps, actor: Actor, q: TicketListQ
     if (filter.technician_id && filter.technician_id !== actor.technicianId) return { data: [], next_cursor: null };
     filter.technician_id = actor.technicianId ?? '00000000-0000-0000-0000-000000000000';
   }
-  const page = pageOf(await repo.ticketListQuery(deps.db, filter, ks).execute(), ks);
+  let rows: repo.TicketRow[] | undefined;
+  if (filter.q && ks.mode === 'id') {
+    // A full page among the newest tickets is the exact answer (they are scanned newest
+    // first); fewer means the matches are rarer, and the index finds them.
+    const recent = (await repo.recentSearchQuery(deps.db, { ...filter, q: filter.q }, ks, RECENT_SEARCH_WINDOW).execute()) as repo.TicketRow[];
+    if (recent.length > ks.limit) rows = recent;
+  }
+  rows ??= await repo.ticketListQuery(deps.db, filter, ks).execute();
+  const page = pageOf(rows, ks);
   return { data: page.data.map(present), next_cursor: page.next_cursor };
 }
 
