@@ -25,6 +25,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node, not npm: npm does not forward SIGTERM, and the graceful close needs it. The flags are
-# the ones `npm start` uses: a small young generation and a 160 MB old generation (the live
+# the ones `npm start` uses: a small young generation and a 128 MB old generation (the live
 # set is about 50 MB) keep the process under 250 MB; raise them for a bigger memory budget.
-CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=160", "src/server.ts"]
+CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=128", "src/server.ts"]
