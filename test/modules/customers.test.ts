@@ -117,7 +117,13 @@ describe('customers', () => {
 
   describe('erasure', () => {
     it('scrubs personal data, keeps the record and its products, and is final', async () => {
-      const c = await create({ name: '李娜', phone: '13811112222', email: 'lina@example.cn', address: '北京市', tags: ['vip-line'], region: 'north', external_ref: 'CRM-ERASE', tier: 'vip' });
+      const created = await t.request({
+        method: 'POST',
+        url: '/v1/customers',
+        headers: { 'idempotency-key': 'erase-me' },
+        payload: { name: '李娜', phone: '13811112222', email: 'lina@example.cn', address: '北京市', tags: ['vip-line'], region: 'north', external_ref: 'CRM-ERASE', tier: 'vip' },
+      });
+      const c = created.json();
       const asset = await t.request({ method: 'POST', url: `/v1/customers/${c.id}/assets`, payload: { product_model: 'Fridge X', category: 'appliance' } });
       const manager = await t.key('manager');
       const res = await t.request({ method: 'DELETE', url: `/v1/customers/${c.id}`, key: manager });
@@ -137,6 +143,12 @@ describe('customers', () => {
       });
       const raw = await sql<Record<string, unknown>>`select * from customers where id = ${c.id}`.execute(t.database.db);
       expect(JSON.stringify(raw.rows[0])).not.toMatch(/李娜|13811112222|lina@|北京|CRM-ERASE/);
+      const feed = await t.request({ method: 'GET', url: '/v1/events?limit=1000&types=customer.created,customer.updated' });
+      const mine = feed.json().data.filter((e: { resource: { id: string } }) => e.resource.id === c.id);
+      expect(mine.map((e: { type: string }) => e.type)).toEqual(['customer.created', 'customer.updated']);
+      expect(JSON.stringify(mine)).not.toMatch(/李娜|13811112222|lina@|北京|CRM-ERASE/);
+      const stored = await sql<{ n: number }>`select count(*)::int as n from idempotency_keys where key = 'erase-me'`.execute(t.database.db);
+      expect(stored.rows[0]!.n).toBe(0);
       expect((await t.request({ method: 'GET', url: `/v1/assets/${asset.json().id}` })).statusCode).toBe(200);
       expect(await list('q=李娜')).toEqual([]);
       // Erasing again changes nothing; changing an erased customer is refused.

@@ -1,13 +1,14 @@
 import type { Clock } from '../../clock.ts';
 import { inChange, inChangeStatement } from '../../db/change.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { forgetStoredResponsesMentioning } from '../../db/idempotency.ts';
 import type { Db } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../http/pagination.ts';
 import { conflict, notFound, preconditionFailed } from '../../http/problem.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { auditRow, recordAudit } from '../audit/audit.repository.ts';
-import { eventRow, insertEvents } from '../events/events.repository.ts';
+import { eventRow, insertEvents, scrubResourceEvents } from '../events/events.repository.ts';
 import * as repo from './customers.repository.ts';
 import type { CreateCustomer, CustomerListQuery, PutCustomer, UpdateCustomer } from './customers.schemas.ts';
 
@@ -183,6 +184,9 @@ export async function eraseCustomer(deps: CustomerDeps, ctx: ChangeContext, id: 
       expectedVersion,
     );
     if (erased) {
+      // Earlier events carried the customer as it was: they now carry it as it is, scrubbed.
+      await scrubResourceEvents(tx, 'customer', id, present(erased));
+      await forgetStoredResponsesMentioning(tx, id);
       await insertEvents(tx, [eventRow(ctx, now, 'customer.updated', { type: 'customer', id }, present(erased))]);
       await recordAudit(tx, ctx, now, [
         { action: 'erased', resource_type: 'customer', resource_id: id, fields: ['name', 'external_ref', 'phone', 'email', 'address', 'tags', 'status'] },

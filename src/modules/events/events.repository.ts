@@ -42,6 +42,19 @@ export async function insertEvents(tx: Db | Tx, rows: Insertable<EventsTable>[])
 }
 
 /**
+ * Erasure reaches the outbox: every event about the resource gets its scrubbed state as
+ * data. Events are never deleted (the feed keeps its positions), only their payload changes.
+ */
+export async function scrubResourceEvents(tx: Tx, resourceType: string, resourceId: string, data: unknown): Promise<void> {
+  await tx
+    .updateTable('events')
+    .set({ data: JSON.stringify(data) })
+    .where('resource_type', '=', resourceType)
+    .where('resource_id', '=', resourceId)
+    .execute();
+}
+
+/**
  * Numbers the events of every transaction that has finished, in (xid, seq) order, after the
  * highest position given so far. Only one sequencer runs at a time (the others skip); a
  * transaction still running holds back its own events and every later one, so positions
