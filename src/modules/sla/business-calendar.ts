@@ -1,0 +1,196 @@
+/**
+ * Business-time arithmetic on a calendar: working spans per weekday in an IANA timezone,
+ * holidays, and make-up working days (调休) that are worked with Monday's hours. Pure: no
+ * I/O, no clock. Instants are Dates; durations are milliseconds (minute helpers below).
+ *
+ * Local wall times are turned into instants through Intl, so DST changes follow the timezone
+ * database: a wall time in a skipped hour moves forward by the gap (as Temporal's
+ * "compatible" rule does), a repeated wall time means its first occurrence, and business
+ * time is always measured between real instants, so a short or long day counts what passes.
+ */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+export interface CalendarSpec {
+  timezone: string;
+  hours: Record<Weekday, [string, string][]>;
+  holidays: readonly string[];
+  workdays: readonly string[];
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Ten years of days without a working minute means the calendar has none. */
+const MAX_DAYS = 3_660;
+
+export class CalendarError extends Error {}
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timezone: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    partsFormatters.set(timezone, f);
+  }
+  return f;
+}
+
+export function isValidTimezone(timezone: string): boolean {
+  try {
+    formatter(timezone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall-clock fields of an instant in the timezone. */
+function localParts(ms: number, timezone: string) {
+  const p: Record<string, number> = {};
+  for (const part of formatter(timezone).formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  return { y: p.year!, m: p.month!, d: p.day!, h: p.hour!, mi: p.minute!, s: p.second! };
+}
+
+/** Offset of the timezone from UTC at an instant, in ms. */
+function offsetAt(ms: number, timezone: string): number {
+  const l = localParts(ms, timezone);
+  return Date.UTC(l.y, l.m - 1, l.d, l.h, l.mi, l.s) - (ms - (ms % 1000 + 1000) % 1000);
+}
+
+/**
+ * The instant at which local time `minutes` after midnight of the local date (y, m, d)
+ * occurs. In a skipped hour: the instant the clock jumps over it (same as the later offset).
+ */
+function instantOf(y: number, m: number, d: number, minutes: number, timezone: string): number {
+  const wall = Date.UTC(y, m - 1, d) + minutes * MINUTE;
+  const first = wall - offsetAt(wall, timezone);
+  const second = wall - offsetAt(first, timezone);
+  if (first === second) return first;
+  // Between two offsets: take the earlier instant that still reads at or after the wall time.
+  const candidates = [first, second].sort((a, b) => a - b);
+  for (const c of candidates) if (c + offsetAt(c, timezone) >= wall) return c;
+  return candidates[1]!;
+}
+
+const parseTime = (hhmm: string): number => {
+  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
+  if (!m) throw new CalendarError(`${hhmm} is not HH:MM`);
+  const minutes = Number(m[1]) * 60 + Number(m[2]);
+  if (Number(m[2]) > 59 || minutes > 24 * 60) throw new CalendarError(`${hhmm} is not a time of day`);
+  return minutes;
+};
+
+const isoDate = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A calendar ready for arithmetic: spans checked once, lookups by date. */
+export class BusinessCalendar {
+  readonly timezone: string;
+  readonly #hours: Record<Weekday, [number, number][]>;
+  readonly #holidays: Set<string>;
+  readonly #workdays: Set<string>;
+  readonly alwaysOpen: boolean;
+
+  constructor(spec: CalendarSpec) {
+    if (!isValidTimezone(spec.timezone)) throw new CalendarError(`unknown timezone ${spec.timezone}`);
+    this.timezone = spec.timezone;
+    const hours = {} as Record<Weekday, [number, number][]>;
+    for (const day of WEEKDAYS) {
+      const spans = (spec.hours[day] ?? []).map(([a, b]) => [parseTime(a), parseTime(b)] as [number, number]).sort((x, y) => x[0] - y[0]);
+      spans.forEach(([a, b], i) => {
+        if (a >= b) throw new CalendarError(`${day}: a span must end after it starts`);
+        if (i > 0 && a < spans[i - 1]![1]) throw new CalendarError(`${day}: spans overlap`);
+      });
+      hours[day] = spans;
+    }
+    this.#hours = hours;
+    this.#holidays = new Set(spec.holidays);
+    this.#workdays = new Set(spec.workdays);
+    if (WEEKDAYS.every((d) => hours[d].length === 0) && this.#workdays.size === 0) {
+      throw new CalendarError('the calendar has no working hours at all');
+    }
+    this.alwaysOpen = this.#holidays.size === 0 && WEEKDAYS.every((d) => hours[d].length === 1 && hours[d][0]![0] === 0 && hours[d][0]![1] === 1440);
+  }
+
+  /** The working spans (as instants) of the local date that contains `ms`, and of the dates after. */
+  *spansFrom(ms: number): Generator<Span> {
+    const l = localParts(ms, this.timezone);
+    let day = Date.UTC(l.y, l.m - 1, l.d);
+    for (let i = 0; i < MAX_DAYS; i++, day += DAY) {
+      const date = new Date(day);
+      const [y, m, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+      const iso = isoDate(y, m, d);
+      const weekday = WEEKDAYS[date.getUTCDay()]!;
+      const spans = this.#holidays.has(iso) ? [] : this.#workdays.has(iso) ? this.#hours.mon : this.#hours[weekday];
+      for (const [a, b] of spans) {
+        const start = instantOf(y, m, d, a, this.timezone);
+        const end = instantOf(y, m, d, b, this.timezone);
+        if (end > start) yield { start, end };
+      }
+    }
+    throw new CalendarError('no working time within ten years');
+  }
+
+  /** The instant at which `ms` of working time, counted from `from`, have passed. */
+  addBusinessMs(from: Date, ms: number): Date {
+    if (ms < 0) throw new CalendarError('a duration cannot be negative');
+    const t = from.getTime();
+    if (this.alwaysOpen) return new Date(t + ms);
+    let left = ms;
+    for (const span of this.spansFrom(t)) {
+      if (span.end <= t) continue;
+      const start = Math.max(span.start, t);
+      if (left === 0) return new Date(start);
+      const available = span.end - start;
+      if (left <= available) return new Date(start + left);
+      left -= available;
+    }
+    throw new CalendarError('unreachable');
+  }
+
+  /** Working time between two instants (0 when `to` is not after `from`), in ms. */
+  businessMsBetween(from: Date, to: Date): number {
+    const a = from.getTime();
+    const b = to.getTime();
+    if (b <= a) return 0;
+    if (this.alwaysOpen) return b - a;
+    let total = 0;
+    for (const span of this.spansFrom(a)) {
+      if (span.start >= b) break;
+      total += Math.max(0, Math.min(span.end, b) - Math.max(span.start, a));
+    }
+    return total;
+  }
+
+  /** Whether the instant is inside working time (a span's end belongs to the span). */
+  isWorking(at: Date): boolean {
+    if (this.alwaysOpen) return true;
+    const t = at.getTime();
+    for (const span of this.spansFrom(t - DAY)) {
+      if (span.start > t) return false;
+      if (t > span.start && t <= span.end) return true;
+    }
+    return false;
+  }
+
+  addBusinessMinutes(from: Date, minutes: number): Date {
+    return this.addBusinessMs(from, minutes * MINUTE);
+  }
+
+  businessMinutesBetween(from: Date, to: Date): number {
+    return this.businessMsBetween(from, to) / MINUTE;
+  }
+}
