@@ -23,6 +23,7 @@ import { technicianRoutes } from './modules/technicians/technicians.routes.ts';
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts';
 import { ticketActionRoutes } from './modules/tickets/tickets.actions.routes.ts';
 import { eventRoutes } from './modules/events/events.routes.ts';
+import { slaRoutes } from './modules/sla/sla.routes.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'>;
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ticketRoutes, { db: deps.db, clock: deps.clock });
   await app.register(ticketActionRoutes, { db: deps.db, clock: deps.clock });
   await app.register(eventRoutes, { db: deps.db });
+  await app.register(slaRoutes, { db: deps.db, clock: deps.clock });
   await app.register(auditRoutes, { db: deps.db });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());

@@ -206,7 +206,37 @@ export interface EventsTable {
   data: Json<Record<string, unknown>>;
 }
 
+export interface CalendarsTable {
+  id: string;
+  name: string;
+  timezone: string;
+  hours: Json<Record<string, [string, string][]>>;
+  holidays: Generated<string[]>;
+  workdays: Generated<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface SlaPoliciesTable {
+  id: string;
+  name: string;
+  position: number;
+  match: Json<{ types?: string[]; priorities?: string[]; customer_tiers?: string[]; channels?: string[] }>;
+  targets: Json<{ first_response: number; resolution: number; follow_up: number; periodic_update?: number | null }>;
+  calendar_id: string;
+  warn_at_percent: Generated<number>;
+  pause_on: Generated<string[]>;
+  on_breach: Json<{ escalate?: boolean; raise_priority?: boolean }>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
 export interface DB {
+  calendars: CalendarsTable;
+  sla_policies: SlaPoliciesTable;
   tickets: TicketsTable;
   ticket_timeline: TicketTimelineTable;
   events: EventsTable;

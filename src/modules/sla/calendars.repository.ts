@@ -1,0 +1,32 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import { applyKeyset } from '../../db/keyset.ts';
+import type { CalendarsTable, Db, Tx } from '../../db/types.ts';
+import type { Keyset } from '../../http/pagination.ts';
+
+export const CALENDAR_COLUMNS = ['id', 'name', 'timezone', 'hours', 'holidays', 'workdays', 'created_at', 'updated_at', 'version'] as const;
+export type CalendarRow = Pick<Selectable<CalendarsTable>, (typeof CALENDAR_COLUMNS)[number]>;
+
+export async function insertCalendar(tx: Tx, row: Insertable<CalendarsTable>): Promise<CalendarRow> {
+  return tx.insertInto('calendars').values(row).returning(CALENDAR_COLUMNS).executeTakeFirstOrThrow();
+}
+
+export async function findCalendar(db: Db | Tx, id: string): Promise<CalendarRow | undefined> {
+  return db.selectFrom('calendars').select(CALENDAR_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export async function lockCalendar(tx: Tx, id: string): Promise<CalendarRow | undefined> {
+  return tx.selectFrom('calendars').select(CALENDAR_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function calendarListQuery(db: Db, ks: Keyset) {
+  return applyKeyset(db.selectFrom('calendars').select(CALENDAR_COLUMNS), 'calendars', ks);
+}
+
+export async function updateCalendar(tx: Tx, id: string, patch: Updateable<CalendarsTable>, at: Date): Promise<CalendarRow> {
+  return tx
+    .updateTable('calendars')
+    .set((eb) => ({ ...patch, updated_at: at, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .returning(CALENDAR_COLUMNS)
+    .executeTakeFirstOrThrow();
+}

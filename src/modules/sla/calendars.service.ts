@@ -1,0 +1,101 @@
+import type { Clock } from '../../clock.ts';
+import { inChange } from '../../db/change.ts';
+import type { Db } from '../../db/types.ts';
+import { keysetFrom, pageOf } from '../../http/pagination.ts';
+import { notFound, preconditionFailed, unprocessable, type FieldError } from '../../http/problem.ts';
+import type { ChangeContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { BusinessCalendar, CalendarError, type CalendarSpec } from './business-calendar.ts';
+import * as repo from './calendars.repository.ts';
+import type { CalendarListQuery, CreateCalendar, UpdateCalendar } from './calendars.schemas.ts';
+
+export interface CalendarDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export function present(row: repo.CalendarRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    timezone: row.timezone,
+    hours: row.hours as CalendarSpec['hours'],
+    holidays: row.holidays,
+    workdays: row.workdays,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    version: row.version,
+  };
+}
+
+/** A calendar must compute: known timezone, ordered non-overlapping spans, some working time, weekend make-up days. */
+export function checkCalendar(spec: CalendarSpec): void {
+  const errors: FieldError[] = [];
+  try {
+    new BusinessCalendar(spec);
+  } catch (err) {
+    if (!(err instanceof CalendarError)) throw err;
+    errors.push({ path: /timezone/.test(err.message) ? '/body/timezone' : '/body/hours', message: err.message });
+  }
+  for (const day of spec.workdays) {
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) errors.push({ path: '/body/workdays', message: `${day} is not a Saturday or Sunday` });
+  }
+  for (const day of spec.holidays) if (spec.workdays.includes(day)) errors.push({ path: '/body/holidays', message: `${day} is both a holiday and a workday` });
+  if (errors.length) throw unprocessable('calendar-invalid', `The calendar cannot be used: ${errors.map((e) => e.message).join('; ')}.`, errors);
+}
+
+export async function createCalendar(deps: CalendarDeps, ctx: ChangeContext, input: CreateCalendar) {
+  const spec: CalendarSpec = { timezone: input.timezone, hours: input.hours as CalendarSpec['hours'], holidays: input.holidays ?? [], workdays: input.workdays ?? [] };
+  checkCalendar(spec);
+  const now = deps.clock.now();
+  return inChange(deps.db, ctx, async (tx) => {
+    const row = await repo.insertCalendar(tx, {
+      id: newId(),
+      name: input.name,
+      timezone: spec.timezone,
+      hours: JSON.stringify(spec.hours),
+      holidays: [...spec.holidays],
+      workdays: [...spec.workdays],
+      created_at: now,
+      updated_at: now,
+    });
+    await recordAudit(tx, ctx, now, [{ action: 'created', resource_type: 'calendar', resource_id: row.id, fields: Object.keys(input) }]);
+    return present(row);
+  });
+}
+
+export async function getCalendar(deps: CalendarDeps, id: string) {
+  const row = await repo.findCalendar(deps.db, id);
+  if (!row) throw notFound('Calendar', id);
+  return present(row);
+}
+
+export async function listCalendars(deps: CalendarDeps, q: CalendarListQuery) {
+  const ks = keysetFrom(q);
+  const page = pageOf(await repo.calendarListQuery(deps.db, ks).execute(), ks);
+  return { data: page.data.map(present), next_cursor: page.next_cursor };
+}
+
+export async function updateCalendar(deps: CalendarDeps, ctx: ChangeContext, id: string, patch: UpdateCalendar, expectedVersion: number | undefined) {
+  const now = deps.clock.now();
+  return inChange(deps.db, ctx, async (tx) => {
+    const current = await repo.lockCalendar(tx, id);
+    if (!current) throw notFound('Calendar', id);
+    if (expectedVersion !== undefined && current.version !== expectedVersion) {
+      throw preconditionFailed(`Calendar ${id} is at version ${current.version}, not ${expectedVersion}; fetch it again and retry.`);
+    }
+    const spec: CalendarSpec = {
+      timezone: patch.timezone ?? current.timezone,
+      hours: (patch.hours ?? current.hours) as CalendarSpec['hours'],
+      holidays: patch.holidays ?? current.holidays,
+      workdays: patch.workdays ?? current.workdays,
+    };
+    checkCalendar(spec);
+    const { hours, ...rest } = patch;
+    const row = await repo.updateCalendar(tx, id, { ...rest, ...(hours ? { hours: JSON.stringify(hours) } : {}) }, now);
+    await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'calendar', resource_id: id, fields: Object.keys(patch) }]);
+    return present(row);
+  });
+}

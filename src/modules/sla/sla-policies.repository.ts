@@ -1,0 +1,45 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { applyKeyset } from '../../db/keyset.ts';
+import type { Db, SlaPoliciesTable, Tx } from '../../db/types.ts';
+import type { Keyset } from '../../http/pagination.ts';
+
+export const POLICY_COLUMNS = [
+  'id', 'name', 'position', 'match', 'targets', 'calendar_id', 'warn_at_percent', 'pause_on', 'on_breach', 'active', 'created_at', 'updated_at', 'version',
+] as const;
+export type PolicyRow = Pick<Selectable<SlaPoliciesTable>, (typeof POLICY_COLUMNS)[number]>;
+
+export async function insertPolicy(tx: Tx, row: Insertable<SlaPoliciesTable>): Promise<PolicyRow> {
+  return tx.insertInto('sla_policies').values(row).returning(POLICY_COLUMNS).executeTakeFirstOrThrow();
+}
+
+export async function findPolicy(db: Db | Tx, id: string): Promise<PolicyRow | undefined> {
+  return db.selectFrom('sla_policies').select(POLICY_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export async function lockPolicy(tx: Tx, id: string): Promise<PolicyRow | undefined> {
+  return tx.selectFrom('sla_policies').select(POLICY_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function policyListQuery(db: Db, f: { active?: boolean }, ks: Keyset) {
+  let q = db.selectFrom('sla_policies').select(POLICY_COLUMNS);
+  if (f.active !== undefined) q = q.where('active', '=', f.active);
+  return applyKeyset(q, 'sla_policies', ks);
+}
+
+/** All active policies in match order: a handful of rows, read whole. */
+export async function activePolicies(db: Db | Tx): Promise<PolicyRow[]> {
+  return db.selectFrom('sla_policies').select(POLICY_COLUMNS).where('active', '=', true).orderBy('position').orderBy('id').execute();
+}
+
+export async function updatePolicy(tx: Tx, id: string, patch: Updateable<SlaPoliciesTable>, at: Date): Promise<PolicyRow> {
+  return tx
+    .updateTable('sla_policies')
+    .set((eb) => ({ ...patch, updated_at: at, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .returning(POLICY_COLUMNS)
+    .executeTakeFirstOrThrow();
+}
+
+export async function calendarExists(tx: Tx, id: string): Promise<boolean> {
+  return (await tx.selectFrom('calendars').select(sql<number>`1`.as('one')).where('id', '=', id).forShare().executeTakeFirst()) !== undefined;
+}

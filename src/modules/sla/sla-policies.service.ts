@@ -1,0 +1,100 @@
+import type { Clock } from '../../clock.ts';
+import { inChange } from '../../db/change.ts';
+import type { Db, Tx } from '../../db/types.ts';
+import { keysetFrom, pageOf } from '../../http/pagination.ts';
+import { notFound, preconditionFailed, unprocessable } from '../../http/problem.ts';
+import type { ChangeContext } from '../../lib/context.ts';
+import { newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import * as repo from './sla-policies.repository.ts';
+import type { CreateSlaPolicy, SlaPolicy, SlaPolicyListQuery, UpdateSlaPolicy } from './sla-policies.schemas.ts';
+
+export interface SlaPolicyDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export function present(row: repo.PolicyRow): SlaPolicy {
+  return {
+    id: row.id,
+    name: row.name,
+    position: row.position,
+    match: row.match as SlaPolicy['match'],
+    targets: row.targets as SlaPolicy['targets'],
+    calendar_id: row.calendar_id,
+    warn_at_percent: row.warn_at_percent,
+    pause_on: row.pause_on as SlaPolicy['pause_on'],
+    on_breach: row.on_breach,
+    active: row.active,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    version: row.version,
+  };
+}
+
+async function assertCalendar(tx: Tx, id: string): Promise<void> {
+  if (!(await repo.calendarExists(tx, id))) {
+    throw unprocessable('calendar-not-found', `Calendar ${id} does not exist.`, [{ path: '/body/calendar_id', message: 'does not exist' }]);
+  }
+}
+
+export async function createPolicy(deps: SlaPolicyDeps, ctx: ChangeContext, input: CreateSlaPolicy) {
+  const now = deps.clock.now();
+  return inChange(deps.db, ctx, async (tx) => {
+    await assertCalendar(tx, input.calendar_id);
+    const row = await repo.insertPolicy(tx, {
+      id: newId(),
+      name: input.name,
+      position: input.position,
+      match: JSON.stringify(input.match ?? {}),
+      targets: JSON.stringify(input.targets),
+      calendar_id: input.calendar_id,
+      warn_at_percent: input.warn_at_percent ?? 80,
+      pause_on: input.pause_on ?? ['waiting_customer'],
+      on_breach: JSON.stringify(input.on_breach ?? {}),
+      active: input.active ?? true,
+      created_at: now,
+      updated_at: now,
+    });
+    await recordAudit(tx, ctx, now, [{ action: 'created', resource_type: 'sla_policy', resource_id: row.id, fields: Object.keys(input) }]);
+    return present(row);
+  });
+}
+
+export async function getPolicy(deps: SlaPolicyDeps, id: string) {
+  const row = await repo.findPolicy(deps.db, id);
+  if (!row) throw notFound('SLA policy', id);
+  return present(row);
+}
+
+export async function listPolicies(deps: SlaPolicyDeps, q: SlaPolicyListQuery) {
+  const ks = keysetFrom(q);
+  const page = pageOf(await repo.policyListQuery(deps.db, { ...(q.active !== undefined ? { active: q.active } : {}) }, ks).execute(), ks);
+  return { data: page.data.map(present), next_cursor: page.next_cursor };
+}
+
+export async function updatePolicy(deps: SlaPolicyDeps, ctx: ChangeContext, id: string, patch: UpdateSlaPolicy, expectedVersion: number | undefined) {
+  const now = deps.clock.now();
+  return inChange(deps.db, ctx, async (tx) => {
+    const current = await repo.lockPolicy(tx, id);
+    if (!current) throw notFound('SLA policy', id);
+    if (expectedVersion !== undefined && current.version !== expectedVersion) {
+      throw preconditionFailed(`SLA policy ${id} is at version ${current.version}, not ${expectedVersion}; fetch it again and retry.`);
+    }
+    if (patch.calendar_id) await assertCalendar(tx, patch.calendar_id);
+    const { match, targets, on_breach, ...rest } = patch;
+    const row = await repo.updatePolicy(
+      tx,
+      id,
+      {
+        ...rest,
+        ...(match ? { match: JSON.stringify(match) } : {}),
+        ...(targets ? { targets: JSON.stringify(targets) } : {}),
+        ...(on_breach ? { on_breach: JSON.stringify(on_breach) } : {}),
+      },
+      now,
+    );
+    await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'sla_policy', resource_id: id, fields: Object.keys(patch) }]);
+    return present(row);
+  });
+}
