@@ -152,7 +152,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       error text,
       unique (job_name, tick)
     )`.execute(db);
-  await sql`create index job_runs_recent on job_runs (job_name, started_at desc)`.execute(db);
+  await sql`create index job_runs_recent on job_runs (job_name, started_at desc, id desc)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

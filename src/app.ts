@@ -24,12 +24,17 @@ import { ticketRoutes } from './modules/tickets/tickets.routes.ts';
 import { ticketActionRoutes } from './modules/tickets/tickets.actions.routes.ts';
 import { eventRoutes } from './modules/events/events.routes.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
+import { jobRoutes } from './modules/jobs/jobs.routes.ts';
+import { allJobs } from './jobs/housekeeping.ts';
+import type { JobDefinition } from './jobs/scheduler.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'>;
   db: Db;
   /** The pool behind db; given, API keys are cached and invalidated by LISTEN/NOTIFY. */
   pool?: pg.Pool;
+  /** The scheduled jobs the jobs API shows and runs (default: all of them). */
+  jobs?: JobDefinition[];
   clock: Clock;
   logger?: FastifyServerOptions['logger'];
 }
@@ -125,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ticketActionRoutes, { db: deps.db, clock: deps.clock });
   await app.register(eventRoutes, { db: deps.db });
   await app.register(slaRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? allJobs });
   await app.register(auditRoutes, { db: deps.db });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());

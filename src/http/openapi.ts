@@ -28,6 +28,7 @@ export const openapiPlugin = fp(
           { name: 'assets', description: 'Products customers own' },
           { name: 'tickets', description: 'Tickets (工单): intake, workflow actions, timeline' },
           { name: 'events', description: 'The ordered feed of changes (outbox)' },
+          { name: 'jobs', description: 'Scheduled jobs and their runs' },
           { name: 'sla', description: 'Business calendars and SLA policies' },
           { name: 'technicians', description: 'Technicians: tier, regions, skills, capacity' },
           { name: 'api-keys', description: 'Keys and roles' },

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ROLES } from '../../http/auth.ts';
+import { problemResponses, ref } from '../../http/schemas.ts';
+import { JobList, JobParams, JobRunPage, JobRunSchema, JobRunsQuery } from './jobs.schemas.ts';
+import * as service from './jobs.service.ts';
+
+export const jobRoutes: FastifyPluginAsyncTypebox<Omit<service.JobDeps, 'log'>> = async (app, opts) => {
+  const deps: service.JobDeps = { ...opts, log: app.log as never };
+  const tags = ['jobs'];
+  const readers = [...ROLES.managers, 'analyst'] as const;
+  app.get(
+    '/v1/jobs',
+    { config: { access: readers }, schema: { operationId: 'jobs.list', tags, summary: 'Scheduled jobs with their last and next runs', response: { 200: ref(JobList), ...problemResponses() } } },
+    async () => service.listJobs(deps),
+  );
+  app.post(
+    '/v1/jobs/:name/run',
+    {
+      config: { access: ROLES.managers, idempotent: false },
+      schema: {
+        operationId: 'jobs.run',
+        tags,
+        summary: 'Run a job now, claimed like a scheduled tick; answers with the run',
+        params: JobParams,
+        response: { 200: ref(JobRunSchema), ...problemResponses(404, 409) },
+      },
+    },
+    async (request) => service.runNow(deps, request.params.name),
+  );
+  app.get(
+    '/v1/jobs/:name/runs',
+    {
+      config: { access: readers },
+      schema: { operationId: 'jobs.runs', tags, summary: 'Runs of a job, newest first', params: JobParams, querystring: JobRunsQuery, response: { 200: ref(JobRunPage), ...problemResponses(404) } },
+    },
+    async (request) => service.listRuns(deps, request.params.name, request.query),
+  );
+};
