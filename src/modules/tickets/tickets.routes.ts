@@ -5,6 +5,8 @@ import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
 import { CreateNote, CreateTicket, TicketListQuery, TicketPage, TicketSchema, TimelineEntrySchema, TimelinePage, TimelineQuery, UpdateTicket } from './tickets.schemas.ts';
 import * as service from './tickets.service.ts';
+import { explainTicketSla } from '../sla/ticket-sla.service.ts';
+import { TicketSlaSchema } from '../sla/ticket-sla.schemas.ts';
 
 export const TICKET_READERS = [...ROLES.staffRead, 'technician'] as const;
 export const TICKET_WORKERS = [...ROLES.staffWrite, 'technician'] as const;
@@ -86,6 +88,21 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<service.TicketDeps> = async
       },
     },
     async (request, reply) => reply.code(201).send(await service.addNote(deps, changeContext(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/v1/tickets/:id/sla',
+    {
+      config: { access: TICKET_READERS },
+      schema: {
+        operationId: 'tickets.sla',
+        tags,
+        summary: 'The SLA clocks explained: policy, calendar, and per metric each running and paused segment',
+        params: IdParams,
+        response: { 200: ref(TicketSlaSchema), ...problemResponses(404, 422) },
+      },
+    },
+    async (request) => explainTicketSla(deps, actorOf(request), request.params.id),
   );
 
   app.get(
