@@ -63,3 +63,11 @@ export const unprocessable = (slug: string, detail: string, errors?: FieldError[
   new Problem(422, slug, 'Rule violated', detail, errors ? { errors } : {});
 export const unavailable = (detail: string) =>
   new Problem(503, 'unavailable', 'Service unavailable', detail, { headers: { 'retry-after': '5' } });
+
+/** The row a change was asked for exists and is at the version its If-Match names (when given). */
+export function assertVersion<T extends { version: number }>(kind: string, id: string, current: T | undefined, expected: number | undefined): asserts current is T {
+  if (!current) throw notFound(kind, id);
+  if (expected !== undefined && current.version !== expected) {
+    throw preconditionFailed(`${kind} ${id} is at version ${current.version}, not ${expected}; fetch it again and retry.`);
+  }
+}

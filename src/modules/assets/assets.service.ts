@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { conflict, notFound, preconditionFailed, unprocessable, type FieldError } from '../../http/problem.ts';
+import { conflict, notFound, unprocessable, type FieldError, assertVersion } from '../../http/problem.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -106,10 +106,7 @@ export async function updateAsset(
   const now = deps.clock.now();
   return inChange(deps.db, ctx, async (tx) => {
     const current = await repo.lockAsset(tx, id);
-    if (!current) throw notFound('Asset', id);
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw preconditionFailed(`Asset ${id} is at version ${current.version}, not ${expectedVersion}; fetch it again and retry.`);
-    }
+    assertVersion('Asset', id, current, expectedVersion);
     const merged: AssetDates = {
       purchased_on: patch.purchased_on !== undefined ? patch.purchased_on : current.purchased_on,
       warranty_until: patch.warranty_until !== undefined ? patch.warranty_until : current.warranty_until,

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { notFound, preconditionFailed, unprocessable, type FieldError } from '../../http/problem.ts';
+import { notFound, unprocessable, type FieldError, assertVersion } from '../../http/problem.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -82,10 +82,7 @@ export async function updateCalendar(deps: CalendarDeps, ctx: ChangeContext, id:
   const now = deps.clock.now();
   return inChange(deps.db, ctx, async (tx) => {
     const current = await repo.lockCalendar(tx, id);
-    if (!current) throw notFound('Calendar', id);
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw preconditionFailed(`Calendar ${id} is at version ${current.version}, not ${expectedVersion}; fetch it again and retry.`);
-    }
+    assertVersion('Calendar', id, current, expectedVersion);
     const spec: CalendarSpec = {
       timezone: patch.timezone ?? current.timezone,
       hours: (patch.hours ?? current.hours) as CalendarSpec['hours'],

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db, Tx } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { notFound, preconditionFailed, unprocessable } from '../../http/problem.ts';
+import { notFound, unprocessable, assertVersion } from '../../http/problem.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -76,11 +76,7 @@ export async function listPolicies(deps: SlaPolicyDeps, q: SlaPolicyListQuery) {
 export async function updatePolicy(deps: SlaPolicyDeps, ctx: ChangeContext, id: string, patch: UpdateSlaPolicy, expectedVersion: number | undefined) {
   const now = deps.clock.now();
   return inChange(deps.db, ctx, async (tx) => {
-    const current = await repo.lockPolicy(tx, id);
-    if (!current) throw notFound('SLA policy', id);
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw preconditionFailed(`SLA policy ${id} is at version ${current.version}, not ${expectedVersion}; fetch it again and retry.`);
-    }
+    assertVersion('SLA policy', id, await repo.lockPolicy(tx, id), expectedVersion);
     if (patch.calendar_id) await assertCalendar(tx, patch.calendar_id);
     const { match, targets, on_breach, ...rest } = patch;
     const row = await repo.updatePolicy(

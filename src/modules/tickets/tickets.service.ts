@@ -4,7 +4,7 @@ import { inChange, inChangeStatement } from '../../db/change.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { Db, TicketTimelineTable, Tx } from '../../db/types.ts';
 import { decodeCursor, keysetFrom, pageOf } from '../../http/pagination.ts';
-import { conflict, notFound, preconditionFailed, unprocessable } from '../../http/problem.ts';
+import { conflict, notFound, unprocessable, assertVersion } from '../../http/problem.ts';
 import type { Actor, ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { eventRow, insertEvents } from '../events/events.repository.ts';
@@ -212,9 +212,7 @@ export async function changeTicket(
   return inChange(deps.db, ctx, async (tx) => {
     const current = await repo.lockTicket(tx, id);
     assertVisible(ctx.actor, current, id);
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw preconditionFailed(`Ticket ${id} is at version ${current.version}, not ${expectedVersion}; fetch it again and retry.`);
-    }
+    assertVersion('Ticket', id, current, expectedVersion);
     const { patch, timeline, events } = await work(tx, current, now);
     const updated = present(await repo.updateTicket(tx, id, patch, now));
     await repo.insertTimeline(tx, timeline);
