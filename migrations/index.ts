@@ -3,6 +3,7 @@ import * as foundation from './2026-11-24T0600_foundation.ts';
 import * as technicians from './2026-11-24T0700_technicians.ts';
 import * as tickets from './2026-11-24T0800_tickets.ts';
 import * as sla from './2026-11-24T0900_sla.ts';
+import * as ticketSla from './2026-11-24T1000_ticket_sla.ts';
 
 /** Static index: the migrator never scans the file system, so bundles and images cannot miss one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T0700_technicians': technicians,
   '2026-11-24T0800_tickets': tickets,
   '2026-11-24T0900_sla': sla,
+  '2026-11-24T1000_ticket_sla': ticketSla,
 };

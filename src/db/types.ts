@@ -234,7 +234,23 @@ export interface SlaPoliciesTable {
   version: Generated<number>;
 }
 
+export interface TicketSlaTable {
+  ticket_id: string;
+  metric: 'first_response' | 'resolution' | 'follow_up' | 'periodic_update';
+  policy_id: string;
+  target_minutes: number;
+  started_at: Timestamp;
+  due_at: Timestamp | null;
+  warn_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  paused: boolean;
+  state: 'running' | 'paused' | 'met' | 'warning' | 'breached';
+  warned_at: Timestamp | null;
+  breached_at: Timestamp | null;
+}
+
 export interface DB {
+  ticket_sla: TicketSlaTable;
   calendars: CalendarsTable;
   sla_policies: SlaPoliciesTable;
   tickets: TicketsTable;

@@ -74,4 +74,70 @@ describe('GET /v1/tickets/{id}/sla', () => {
     const key = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'o', role: 'technician', technician_id: tech.id } })).json().secret;
     expect((await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}/sla`, key })).statusCode).toBe(404);
   });
+
+  it('shows the sla block on the ticket, kept right by every change and by the passing of time', async () => {
+    t.clock.set('2026-03-06T09:30:00Z'); // Friday 17:30 Shanghai
+    const ticket = await open();
+    expect(ticket.sla.first_response).toEqual({ due_at: '2026-03-09T01:30:00.000Z', completed_at: null, state: 'running', breached_at: null });
+    expect(ticket.sla.follow_up).toBeNull();
+    const get = async () => (await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}` })).json();
+    t.clock.set('2026-03-09T01:20:00Z'); // Monday 09:20: past 80%
+    expect((await get()).sla.first_response.state).toBe('warning');
+    t.clock.set('2026-03-09T01:31:00Z');
+    expect((await get()).sla.first_response.state).toBe('breached');
+    // A priority change re-matches the policy and moves the targets.
+    const urgent = (await t.request({ method: 'PATCH', url: `/v1/tickets/${ticket.id}`, payload: { priority: 'urgent' } })).json();
+    expect(urgent.sla.resolution.due_at).toBe('2026-03-07T09:30:00.000Z');
+    await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/notes`, payload: { kind: 'call', visibility: 'customer', body: 'Hello' } });
+    const responded = await get();
+    expect(responded.sla.first_response).toMatchObject({ state: 'breached', completed_at: '2026-03-09T01:31:00.000Z' });
+    // Its resolution (24 hours around the clock) was already overdue: a hold does not undo a breach.
+    await act(ticket.id, 'assign', { auto: true });
+    await act(ticket.id, 'start');
+    expect((await act(ticket.id, 'hold', { reason: 'waiting_customer' })).json().sla.resolution.state).toBe('breached');
+    // A fresh ticket put on hold waiting for the customer: its resolution clock stands still.
+    const fresh = await open();
+    await act(fresh.id, 'assign', { auto: true });
+    await act(fresh.id, 'start');
+    const held = (await act(fresh.id, 'hold', { reason: 'waiting_customer' })).json();
+    expect(held.sla.resolution).toMatchObject({ state: 'paused', due_at: null });
+    const listed = (await t.request({ method: 'GET', url: `/v1/tickets?customer_id=${customer.id}&limit=200` })).json().data.find((x: { id: string }) => x.id === fresh.id);
+    expect(listed.sla).toEqual(held.sla);
+    const feed = (await t.request({ method: 'GET', url: '/v1/events?limit=1000&types=ticket.status_changed' })).json().data;
+    expect(feed.at(-1).data.sla.resolution.state).toBe('paused');
+  });
+
+  it('stores exactly what a fresh computation from the history gives, after any sequence of changes', async () => {
+    const moves: [string, Record<string, unknown> | undefined][] = [
+      ['assign', { auto: true }],
+      ['start', undefined],
+      ['hold', { reason: 'waiting_customer' }],
+      ['hold', { reason: 'waiting_parts' }],
+      ['resume', undefined],
+      ['resolve', { method: 'remote_advice', summary: 'ok' }],
+      ['follow-up', { outcome: 'not_satisfied' }],
+      ['follow-up', { outcome: 'satisfied' }],
+      ['reopen', { reason: 'again' }],
+    ];
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const tickets = await Promise.all(Array.from({ length: 5 }, () => open()));
+    for (let round = 0; round < 10; round++) {
+      t.clock.advance(rnd(5) * 3_600_000 + 60_000);
+      for (const x of tickets) {
+        if (rnd(4) === 0) await t.request({ method: 'POST', url: `/v1/tickets/${x.id}/notes`, payload: { kind: 'sms', visibility: 'customer', body: 'update' } });
+        else if (rnd(6) === 0) await t.request({ method: 'PATCH', url: `/v1/tickets/${x.id}`, payload: { priority: ['urgent', 'normal', 'high'][rnd(3)] } });
+        else { const [m, body] = moves[rnd(moves.length)]!; await act(x.id, m, body); }
+      }
+    }
+    for (const x of tickets) {
+      const stored = (await t.request({ method: 'GET', url: `/v1/tickets/${x.id}` })).json().sla;
+      const fresh = (await sla(x.id)).metrics;
+      for (const metric of ['first_response', 'resolution', 'follow_up', 'periodic_update']) {
+        const f = fresh[metric];
+        expect(stored[metric] === null, `${x.id} ${metric}`).toBe(f === null);
+        if (f) expect({ ...stored[metric], breached_at: null }).toEqual({ due_at: f.due_at, completed_at: f.completed_at, state: f.state, breached_at: null });
+      }
+    }
+  });
 });

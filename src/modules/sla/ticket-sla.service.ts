@@ -1,5 +1,6 @@
 import type { Clock as AppClock } from '../../clock.ts';
-import type { Db } from '../../db/types.ts';
+import type { Insertable, Selectable } from 'kysely';
+import type { Db, TicketSlaTable, Tx } from '../../db/types.ts';
 import { unprocessable } from '../../http/problem.ts';
 import type { Static } from 'typebox';
 import type { TicketSlaSchema } from './ticket-sla.schemas.ts';
@@ -9,7 +10,7 @@ import * as tickets from '../tickets/tickets.repository.ts';
 import { BusinessCalendar, type CalendarSpec } from './business-calendar.ts';
 import * as calendars from './calendars.repository.ts';
 import { firstMatch } from './policy-match.ts';
-import { METRICS, computeClocks, type HistoryEvent } from './sla-clock.ts';
+import { METRICS, computeClocks, type Clock, type HistoryEvent, type Metric } from './sla-clock.ts';
 import * as policies from './sla-policies.repository.ts';
 
 export interface TicketSlaDeps {
@@ -72,6 +73,148 @@ export function historyOf(timeline: TimelineFact[]): HistoryEvent[] {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
+interface SlaSubject {
+  id: string;
+  customer_id: string;
+  type: string;
+  priority: string;
+  channel: string;
+  reported_at: Date;
+}
+
+/** The policy that matches the ticket as it is now, and its calendar. */
+export async function policyFor(db: Db | Tx, ticket: SlaSubject, customerTier?: string) {
+  const [tier, active] = await Promise.all([
+    customerTier ?? db.selectFrom('customers').select('tier').where('id', '=', ticket.customer_id).executeTakeFirstOrThrow().then((c) => c.tier),
+    policies.activePolicies(db),
+  ]);
+  const policy = firstMatch(
+    active.map((p) => ({ ...p, match: p.match as Record<string, string[]> })),
+    { type: ticket.type, priority: ticket.priority, customer_tier: tier, channel: ticket.channel },
+  );
+  if (!policy) return undefined;
+  const row = (await calendars.findCalendar(db, policy.calendar_id))!;
+  const calendar = new BusinessCalendar({ timezone: row.timezone, hours: row.hours as CalendarSpec['hours'], holidays: row.holidays, workdays: row.workdays });
+  return { policy, calendarRow: row, calendar };
+}
+
+async function historyFor(db: Db | Tx, ticketId: string): Promise<HistoryEvent[]> {
+  const timeline = await db
+    .selectFrom('ticket_timeline')
+    .select(['at', 'entry', 'action', 'visibility', 'actor_kind', 'data'])
+    .where('ticket_id', '=', ticketId)
+    .orderBy('id')
+    .execute();
+  return historyOf(timeline);
+}
+
+type Matched = NonNullable<Awaited<ReturnType<typeof policyFor>>>;
+function clocksOf(m: Matched, reportedAt: Date, history: HistoryEvent[], now: Date) {
+  return computeClocks({
+    reportedAt,
+    history,
+    policy: { targets: m.policy.targets as never, warn_at_percent: m.policy.warn_at_percent, pause_on: m.policy.pause_on },
+    calendar: m.calendar,
+    now,
+  });
+}
+
+/** Rows of ticket_sla for computed clocks (warned_at and breached_at are the sweep's, not set here). */
+export function slaRows(ticketId: string, policyId: string, clocks: Record<Metric, Clock | null>): Insertable<TicketSlaTable>[] {
+  return METRICS.flatMap((metric) => {
+    const c = clocks[metric];
+    if (!c) return [];
+    return [
+      {
+        ticket_id: ticketId,
+        metric,
+        policy_id: policyId,
+        target_minutes: c.target_minutes,
+        started_at: c.started_at,
+        due_at: c.due_at,
+        warn_at: c.warn_at,
+        completed_at: c.completed_at,
+        paused: c.state === 'paused',
+        state: c.state,
+      },
+    ];
+  });
+}
+
+/** The clocks of a ticket that has no history yet, for its creation. */
+export async function initialSla(db: Db | Tx, ticket: SlaSubject, customerTier: string, now: Date): Promise<Insertable<TicketSlaTable>[]> {
+  const m = await policyFor(db, ticket, customerTier);
+  return m ? slaRows(ticket.id, m.policy.id, clocksOf(m, ticket.reported_at, [], now)) : [];
+}
+
+/**
+ * Recomputes a ticket's clocks from its history inside the change's transaction (after the
+ * change's timeline entries are written): the policy is matched again, so a priority or type
+ * change moves the targets; recorded warnings and breaches are kept.
+ */
+export async function refreshTicketSla(tx: Tx, ticket: SlaSubject, now: Date): Promise<SlaRow[]> {
+  const m = await policyFor(tx, ticket);
+  const rows = m ? slaRows(ticket.id, m.policy.id, clocksOf(m, ticket.reported_at, await historyFor(tx, ticket.id), now)) : [];
+  const keep = rows.map((r) => r.metric);
+  let del = tx.deleteFrom('ticket_sla').where('ticket_id', '=', ticket.id);
+  if (keep.length) del = del.where('metric', 'not in', keep);
+  await del.execute();
+  if (rows.length) {
+    await tx
+      .insertInto('ticket_sla')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['ticket_id', 'metric']).doUpdateSet((eb) => ({
+          policy_id: eb.ref('excluded.policy_id'),
+          target_minutes: eb.ref('excluded.target_minutes'),
+          started_at: eb.ref('excluded.started_at'),
+          due_at: eb.ref('excluded.due_at'),
+          warn_at: eb.ref('excluded.warn_at'),
+          completed_at: eb.ref('excluded.completed_at'),
+          paused: eb.ref('excluded.paused'),
+          state: eb.ref('excluded.state'),
+        })),
+      )
+      .execute();
+  }
+  return slaRowsOf(tx, [ticket.id]);
+}
+
+export type SlaRow = Pick<Selectable<TicketSlaTable>, 'ticket_id' | 'metric' | 'due_at' | 'warn_at' | 'completed_at' | 'paused' | 'state' | 'warned_at' | 'breached_at'>;
+
+export async function slaRowsOf(db: Db | Tx, ticketIds: string[]): Promise<SlaRow[]> {
+  if (ticketIds.length === 0) return [];
+  return db
+    .selectFrom('ticket_sla')
+    .select(['ticket_id', 'metric', 'due_at', 'warn_at', 'completed_at', 'paused', 'state', 'warned_at', 'breached_at'])
+    .where('ticket_id', 'in', ticketIds)
+    .execute();
+}
+
+/** The state a clock is in at `now`: what it was computed as, moved on by the passing of time. */
+export function liveState(r: Pick<SlaRow, 'completed_at' | 'paused' | 'state' | 'due_at' | 'warn_at' | 'warned_at' | 'breached_at'>, now: Date): SlaRow['state'] {
+  if (r.completed_at) return r.state;
+  if (r.paused) return 'paused';
+  if (r.breached_at || (r.due_at && now >= r.due_at)) return 'breached';
+  if (r.warned_at || (r.warn_at && now >= r.warn_at)) return 'warning';
+  return 'running';
+}
+
+export type SlaBlock = Record<Metric, { due_at: string | null; completed_at: string | null; state: SlaRow['state']; breached_at: string | null } | null>;
+
+/** The sla block of each ticket, by ticket id. */
+export function slaBlocks(rows: Pick<SlaRow, 'ticket_id' | 'metric' | 'completed_at' | 'paused' | 'state' | 'due_at' | 'warn_at' | 'warned_at' | 'breached_at'>[], now: Date): Map<string, SlaBlock> {
+  const out = new Map<string, SlaBlock>();
+  for (const r of rows) {
+    let block = out.get(r.ticket_id);
+    if (!block) out.set(r.ticket_id, (block = { first_response: null, resolution: null, follow_up: null, periodic_update: null }));
+    block[r.metric] = { due_at: iso(r.due_at), completed_at: iso(r.completed_at), state: liveState(r, now), breached_at: iso(r.breached_at) };
+  }
+  return out;
+}
+
+export const emptySla = (): SlaBlock => ({ first_response: null, resolution: null, follow_up: null, periodic_update: null });
+
 /**
  * GET /v1/tickets/{id}/sla: the policy that applies now, its calendar, and per metric the
  * target, the running and paused segments with their business minutes, elapsed and
@@ -80,36 +223,11 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 export async function explainTicketSla(deps: TicketSlaDeps, actor: Actor, id: string) {
   const ticket = await tickets.findTicket(deps.db, id);
   assertVisible(actor, ticket, id);
-  const [tier, timeline, active] = await Promise.all([
-    deps.db.selectFrom('customers').select('tier').where('id', '=', ticket.customer_id).executeTakeFirstOrThrow(),
-    deps.db
-      .selectFrom('ticket_timeline')
-      .select(['at', 'entry', 'action', 'visibility', 'actor_kind', 'data'])
-      .where('ticket_id', '=', id)
-      .orderBy('id')
-      .execute(),
-    policies.activePolicies(deps.db),
-  ]);
-  const policy = firstMatch(
-    active.map((p) => ({ ...p, match: p.match as Record<string, string[]> })),
-    { type: ticket.type, priority: ticket.priority, customer_tier: tier.tier, channel: ticket.channel },
-  );
-  if (!policy) throw unprocessable('no-sla-policy', 'No active SLA policy matches this ticket.');
-  const calendarRow = (await calendars.findCalendar(deps.db, policy.calendar_id))!;
-  const calendar = new BusinessCalendar({
-    timezone: calendarRow.timezone,
-    hours: calendarRow.hours as CalendarSpec['hours'],
-    holidays: calendarRow.holidays,
-    workdays: calendarRow.workdays,
-  });
+  const matched = await policyFor(deps.db, ticket);
+  if (!matched) throw unprocessable('no-sla-policy', 'No active SLA policy matches this ticket.');
+  const { policy, calendarRow } = matched;
   const now = deps.clock.now();
-  const clocks = computeClocks({
-    reportedAt: ticket.reported_at,
-    history: historyOf(timeline),
-    policy: { targets: policy.targets as never, warn_at_percent: policy.warn_at_percent, pause_on: policy.pause_on },
-    calendar,
-    now,
-  });
+  const clocks = clocksOf(matched, ticket.reported_at, await historyFor(deps.db, id), now);
   return {
     ticket_id: id,
     as_of: now.toISOString(),

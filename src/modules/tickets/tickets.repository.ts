@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { applyKeyset } from '../../db/keyset.ts';
-import type { Db, EventsTable, TicketTimelineTable, TicketsTable, Tx } from '../../db/types.ts';
+import type { Db, EventsTable, TicketSlaTable, TicketTimelineTable, TicketsTable, Tx } from '../../db/types.ts';
 import type { Keyset } from '../../http/pagination.ts';
 
 export const TICKET_COLUMNS = [
@@ -44,11 +44,14 @@ export async function insertTicket(
   row: Insertable<TicketsTable>,
   timeline: Insertable<TicketTimelineTable>[],
   events: Insertable<EventsTable>[],
+  sla: Insertable<TicketSlaTable>[],
 ): Promise<TicketRow> {
-  return db
+  let q = db
     .with('ticket', (qc) => qc.insertInto('tickets').values(row).returning(TICKET_COLUMNS))
     .with('timeline', (qc) => qc.insertInto('ticket_timeline').values(timeline))
-    .with('events', (qc) => qc.insertInto('events').values(events))
+    .with('events', (qc) => qc.insertInto('events').values(events));
+  if (sla.length) q = q.with('sla', (qc) => qc.insertInto('ticket_sla').values(sla)) as unknown as typeof q;
+  return q
     .selectFrom('ticket')
     .selectAll()
     .executeTakeFirstOrThrow() as Promise<TicketRow>;
@@ -149,7 +152,7 @@ export function recentSearchQuery(db: Db, f: TicketFilter & { q: string }, ks: E
 }
 
 export async function findCustomerForTicket(tx: Db | Tx, by: { id?: string; external_ref?: string }) {
-  let q = tx.selectFrom('customers').select(['id', 'status', 'region', sql<string>`nextval('ticket_number_seq')`.as('serial')]);
+  let q = tx.selectFrom('customers').select(['id', 'status', 'region', 'tier', sql<string>`nextval('ticket_number_seq')`.as('serial')]);
   q = by.id ? q.where('id', '=', by.id) : q.where('external_ref', '=', by.external_ref!);
   return q.executeTakeFirst();
 }

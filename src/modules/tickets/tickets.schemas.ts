@@ -15,6 +15,18 @@ const Category = Type.String({ minLength: 1, maxLength: 100, description: 'Produ
 const Subject = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
 const Description = Type.String({ maxLength: 20_000 });
 
+const SlaClock = Type.Union([
+  Type.Object(
+    {
+      due_at: Nullable(Timestamp),
+      completed_at: Nullable(Timestamp),
+      state: StringEnum(['running', 'paused', 'met', 'warning', 'breached'] as const),
+      breached_at: Nullable(Timestamp),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
 const Actor = Type.Object({ kind: StringEnum(['api_key', 'system'] as const), id: Nullable(Uuid), role: Type.String() });
 
 export const TicketSchema = Type.Object(
@@ -49,6 +61,15 @@ export const TicketSchema = Type.Object(
     warranty_decision: Nullable(Type.Record(Type.String(), Type.Unknown())),
     follow_up: Nullable(Type.Record(Type.String(), Type.Unknown())),
     reopen_count: Type.Integer(),
+    sla: Type.Object(
+      {
+        first_response: SlaClock,
+        resolution: SlaClock,
+        follow_up: SlaClock,
+        periodic_update: SlaClock,
+      },
+      { additionalProperties: false, description: 'Per metric the due time, completion and state; null when the metric does not run. GET /v1/tickets/{id}/sla explains them.' },
+    ),
     created_at: Timestamp,
     updated_at: Timestamp,
     version: Type.Integer(),

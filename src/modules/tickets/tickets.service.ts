@@ -9,6 +9,7 @@ import type { Actor, ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { eventRow, insertEvents } from '../events/events.repository.ts';
 import * as repo from './tickets.repository.ts';
+import { emptySla, initialSla, refreshTicketSla, slaBlocks, slaRowsOf, type SlaBlock } from '../sla/ticket-sla.service.ts';
 import type { CreateNote, CreateTicket, TicketListQuery, TimelineEntrySchema, UpdateTicket } from './tickets.schemas.ts';
 import type { Static } from 'typebox';
 
@@ -21,7 +22,7 @@ export interface TicketDeps {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function present(row: repo.TicketRow) {
+export function present(row: repo.TicketRow, sla: SlaBlock = emptySla()) {
   return {
     id: row.id,
     number: row.number,
@@ -51,6 +52,7 @@ export function present(row: repo.TicketRow) {
     warranty_decision: row.warranty_decision,
     follow_up: row.follow_up,
     reopen_count: row.reopen_count,
+    sla,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     version: row.version,
@@ -148,7 +150,8 @@ export async function createTicket(deps: TicketDeps, ctx: ChangeContext, input: 
     updated_at: now,
     version: 1,
   };
-  const view = present(row);
+  const sla = await initialSla(deps.db, row, customer.tier, now);
+  const view = present(row, slaBlocks(sla.map((r) => ({ ...r, warned_at: null, breached_at: null }) as never), now).get(id));
   const events = [eventRow(ctx, now, 'ticket.created', { type: 'ticket', id }, view)];
   if (row.complaint_major) events.push(eventRow(ctx, now, 'ticket.complaint_major', { type: 'ticket', id }, view));
   try {
@@ -158,6 +161,7 @@ export async function createTicket(deps: TicketDeps, ctx: ChangeContext, input: 
         { ...row, assignment: null, resolution: null, warranty_decision: null, follow_up: null },
         [timelineRow(ctx, id, now, { entry: 'action', action: 'created', data: { channel: row.channel, priority: row.priority, tier: 1 } })],
         events,
+        sla,
       ),
     );
   } catch (err) {
@@ -167,10 +171,16 @@ export async function createTicket(deps: TicketDeps, ctx: ChangeContext, input: 
   return view;
 }
 
+/** Tickets as GET shows them, with their sla blocks (one query for all of them). */
+async function withSla(deps: TicketDeps, rows: repo.TicketRow[]): Promise<TicketView[]> {
+  const blocks = slaBlocks(await slaRowsOf(deps.db, rows.map((r) => r.id)), deps.clock.now());
+  return rows.map((r) => present(r, blocks.get(r.id)));
+}
+
 export async function getTicket(deps: TicketDeps, actor: Actor, id: string): Promise<TicketView> {
   const row = await repo.findTicket(deps.db, id);
   assertVisible(actor, row, id);
-  return present(row);
+  return (await withSla(deps, [row]))[0]!;
 }
 
 export async function listTickets(deps: TicketDeps, actor: Actor, q: TicketListQuery) {
@@ -190,7 +200,7 @@ export async function listTickets(deps: TicketDeps, actor: Actor, q: TicketListQ
   }
   rows ??= await repo.ticketListQuery(deps.db, filter, ks).execute();
   const page = pageOf(rows, ks);
-  return { data: page.data.map(present), next_cursor: page.next_cursor };
+  return { data: await withSla(deps, page.data), next_cursor: page.next_cursor };
 }
 
 /**
@@ -214,8 +224,10 @@ export async function changeTicket(
     assertVisible(ctx.actor, current, id);
     assertVersion('Ticket', id, current, expectedVersion);
     const { patch, timeline, events } = await work(tx, current, now);
-    const updated = present(await repo.updateTicket(tx, id, patch, now));
+    const row = await repo.updateTicket(tx, id, patch, now);
     await repo.insertTimeline(tx, timeline);
+    const sla = await refreshTicketSla(tx, row, now);
+    const updated = present(row, slaBlocks(sla, now).get(id));
     await insertEvents(tx, events(updated));
     return updated;
   });
