@@ -66,11 +66,26 @@ function offsetAt(ms: number, timezone: string): number {
   return Date.UTC(l.y, l.m - 1, l.d, l.h, l.mi, l.s) - (ms - (ms % 1000 + 1000) % 1000);
 }
 
+// Converting wall times through Intl is the costly part of the arithmetic, and the same few
+// (timezone, date, time) combinations recur for every ticket: remember them (bounded).
+const instants = new Map<string, number>();
+const MAX_INSTANTS = 100_000;
+
 /**
  * The instant at which local time `minutes` after midnight of the local date (y, m, d)
- * occurs. In a skipped hour: the instant the clock jumps over it (same as the later offset).
+ * occurs. In a skipped hour: moved forward by the gap; in a repeated hour: the first one.
  */
 function instantOf(y: number, m: number, d: number, minutes: number, timezone: string): number {
+  const key = `${timezone}|${y}-${m}-${d}|${minutes}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  const value = computeInstant(y, m, d, minutes, timezone);
+  if (instants.size >= MAX_INSTANTS) instants.clear();
+  instants.set(key, value);
+  return value;
+}
+
+function computeInstant(y: number, m: number, d: number, minutes: number, timezone: string): number {
   const wall = Date.UTC(y, m - 1, d) + minutes * MINUTE;
   const first = wall - offsetAt(wall, timezone);
   const second = wall - offsetAt(first, timezone);

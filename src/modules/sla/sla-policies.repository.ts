@@ -43,3 +43,19 @@ export async function updatePolicy(tx: Tx, id: string, patch: Updateable<SlaPoli
 export async function calendarExists(tx: Tx, id: string): Promise<boolean> {
   return (await tx.selectFrom('calendars').select(sql<number>`1`.as('one')).where('id', '=', id).forShare().executeTakeFirst()) !== undefined;
 }
+
+/** Active policies in match order, each with its calendar as JSON: one round trip for matching. */
+export async function activePoliciesWithCalendars(db: Db | Tx) {
+  const rows = await db
+    .selectFrom('sla_policies as p')
+    .innerJoin('calendars as c', 'c.id', 'p.calendar_id')
+    .select([
+      'p.id', 'p.name', 'p.position', 'p.match', 'p.targets', 'p.calendar_id', 'p.warn_at_percent', 'p.pause_on', 'p.on_breach', 'p.active',
+      sql<Record<string, unknown>>`json_build_object('id', c.id, 'name', c.name, 'timezone', c.timezone, 'hours', c.hours, 'holidays', c.holidays, 'workdays', c.workdays, 'version', c.version)`.as('calendar'),
+    ])
+    .where('p.active', '=', true)
+    .orderBy('p.position')
+    .orderBy('p.id')
+    .execute();
+  return rows;
+}

@@ -8,7 +8,7 @@ import type { Actor } from '../../lib/context.ts';
 import { assertVisible } from '../tickets/tickets.service.ts';
 import * as tickets from '../tickets/tickets.repository.ts';
 import { BusinessCalendar, type CalendarSpec } from './business-calendar.ts';
-import * as calendars from './calendars.repository.ts';
+import type * as calendars from './calendars.repository.ts';
 import { firstMatch } from './policy-match.ts';
 import { METRICS, computeClocks, type Clock, type HistoryEvent, type Metric } from './sla-clock.ts';
 import * as policies from './sla-policies.repository.ts';
@@ -82,20 +82,32 @@ interface SlaSubject {
   reported_at: Date;
 }
 
-/** The policy that matches the ticket as it is now, and its calendar. */
+const calendarsById = new Map<string, BusinessCalendar>();
+/** Parsed calendars, by id and version: a changed calendar has a new version and is parsed again. */
+function calendarOf(row: calendars.CalendarRow): BusinessCalendar {
+  const key = `${row.id}:${row.version}`;
+  let cal = calendarsById.get(key);
+  if (!cal) {
+    if (calendarsById.size > 1000) calendarsById.clear();
+    cal = new BusinessCalendar({ timezone: row.timezone, hours: row.hours as CalendarSpec['hours'], holidays: row.holidays, workdays: row.workdays });
+    calendarsById.set(key, cal);
+  }
+  return cal;
+}
+
+/** The policy that matches the ticket as it is now, and its calendar (active policies and their calendars in one query). */
 export async function policyFor(db: Db | Tx, ticket: SlaSubject, customerTier?: string) {
   const [tier, active] = await Promise.all([
     customerTier ?? db.selectFrom('customers').select('tier').where('id', '=', ticket.customer_id).executeTakeFirstOrThrow().then((c) => c.tier),
-    policies.activePolicies(db),
+    policies.activePoliciesWithCalendars(db),
   ]);
   const policy = firstMatch(
     active.map((p) => ({ ...p, match: p.match as Record<string, string[]> })),
     { type: ticket.type, priority: ticket.priority, customer_tier: tier, channel: ticket.channel },
   );
   if (!policy) return undefined;
-  const row = (await calendars.findCalendar(db, policy.calendar_id))!;
-  const calendar = new BusinessCalendar({ timezone: row.timezone, hours: row.hours as CalendarSpec['hours'], holidays: row.holidays, workdays: row.workdays });
-  return { policy, calendarRow: row, calendar };
+  const calendarRow = policy.calendar as calendars.CalendarRow;
+  return { policy, calendarRow, calendar: calendarOf(calendarRow) };
 }
 
 async function historyFor(db: Db | Tx, ticketId: string): Promise<HistoryEvent[]> {
@@ -211,6 +223,22 @@ export function slaBlocks(rows: Pick<SlaRow, 'ticket_id' | 'metric' | 'completed
     block[r.metric] = { due_at: iso(r.due_at), completed_at: iso(r.completed_at), state: liveState(r, now), breached_at: iso(r.breached_at) };
   }
   return out;
+}
+
+/** Stored clocks that came back as JSON (timestamps as text). */
+export function slaRowsFromJson(rows: Record<string, unknown>[]): SlaRow[] {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return rows.map((r) => ({
+    ticket_id: r.ticket_id as string,
+    metric: r.metric as SlaRow['metric'],
+    due_at: date(r.due_at),
+    warn_at: date(r.warn_at),
+    completed_at: date(r.completed_at),
+    paused: r.paused as boolean,
+    state: r.state as SlaRow['state'],
+    warned_at: date(r.warned_at),
+    breached_at: date(r.breached_at),
+  }));
 }
 
 export const emptySla = (): SlaBlock => ({ first_response: null, resolution: null, follow_up: null, periodic_update: null });

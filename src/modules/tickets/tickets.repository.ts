@@ -61,6 +61,16 @@ export async function findTicket(db: Db | Tx, id: string): Promise<TicketRow | u
   return db.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
+/** A ticket's stored clocks, as JSON beside its columns: GET of one ticket is one round trip. */
+const slaJson = sql<Record<string, unknown>[]>`(
+  select coalesce(json_agg(json_build_object('ticket_id', s.ticket_id, 'metric', s.metric, 'due_at', s.due_at, 'warn_at', s.warn_at,
+    'completed_at', s.completed_at, 'paused', s.paused, 'state', s.state, 'warned_at', s.warned_at, 'breached_at', s.breached_at)), '[]'::json)
+  from ticket_sla s where s.ticket_id = tickets.id)`.as('sla_rows');
+
+export async function findTicketWithSla(db: Db | Tx, id: string) {
+  return db.selectFrom('tickets').select([...TICKET_COLUMNS, slaJson]).where('id', '=', id).executeTakeFirst();
+}
+
 export async function lockTicket(tx: Tx, id: string): Promise<TicketRow | undefined> {
   return tx.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
 }

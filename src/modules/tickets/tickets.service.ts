@@ -9,7 +9,7 @@ import type { Actor, ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { eventRow, insertEvents } from '../events/events.repository.ts';
 import * as repo from './tickets.repository.ts';
-import { emptySla, initialSla, refreshTicketSla, slaBlocks, slaRowsOf, type SlaBlock } from '../sla/ticket-sla.service.ts';
+import { emptySla, initialSla, refreshTicketSla, slaBlocks, slaRowsFromJson, slaRowsOf, type SlaBlock } from '../sla/ticket-sla.service.ts';
 import type { CreateNote, CreateTicket, TicketListQuery, TimelineEntrySchema, UpdateTicket } from './tickets.schemas.ts';
 import type { Static } from 'typebox';
 
@@ -178,9 +178,10 @@ async function withSla(deps: TicketDeps, rows: repo.TicketRow[]): Promise<Ticket
 }
 
 export async function getTicket(deps: TicketDeps, actor: Actor, id: string): Promise<TicketView> {
-  const row = await repo.findTicket(deps.db, id);
-  assertVisible(actor, row, id);
-  return (await withSla(deps, [row]))[0]!;
+  const found = await repo.findTicketWithSla(deps.db, id);
+  assertVisible(actor, found, id);
+  const { sla_rows, ...row } = found;
+  return present(row, slaBlocks(slaRowsFromJson(sla_rows), deps.clock.now()).get(id));
 }
 
 export async function listTickets(deps: TicketDeps, actor: Actor, q: TicketListQuery) {
