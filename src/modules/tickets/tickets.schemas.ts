@@ -15,7 +15,7 @@ const Category = Type.String({ minLength: 1, maxLength: 100, description: 'Produ
 const Subject = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
 const Description = Type.String({ maxLength: 20_000 });
 
-const SlaClock = Type.Union([
+const SlaClock = Nullable(
   Type.Object(
     {
       due_at: Nullable(Timestamp),
@@ -25,8 +25,7 @@ const SlaClock = Type.Union([
     },
     { additionalProperties: false },
   ),
-  Type.Null(),
-]);
+);
 const Actor = Type.Object({ kind: StringEnum(['api_key', 'system'] as const), id: Nullable(Uuid), role: Type.String() });
 
 export const TicketSchema = Type.Object(
