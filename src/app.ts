@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import type { Db } from './db/types.ts';
 import type pg from 'pg';
 import { ApiKeyCache } from './http/key-cache.ts';
+import { Invalidations } from './db/invalidations.ts';
+import { SlaSettingsCache } from './modules/sla/sla-settings-cache.ts';
 import { authPlugin } from './http/auth.ts';
 import { errorsPlugin } from './http/errors.ts';
 import { idempotencyPlugin } from './http/idempotency.ts';
@@ -104,9 +106,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(securityHeadersPlugin);
   await app.register(openapiPlugin);
   await app.register(observabilityPlugin, { db: deps.db });
-  const keyCache = new ApiKeyCache(deps.pool, app.log as never);
-  await keyCache.start();
-  app.addHook('onClose', async () => keyCache.close());
+  const invalidations = new Invalidations(deps.pool, app.log as never);
+  const keyCache = new ApiKeyCache(invalidations);
+  const slaSettings = new SlaSettingsCache(invalidations);
+  await invalidations.start();
+  app.addHook('onClose', async () => invalidations.close());
   await app.register(authPlugin, { db: deps.db, clock: deps.clock, cache: keyCache });
   await app.register(rateLimit, {
     global: true,
@@ -126,8 +130,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(customerRoutes, { db: deps.db, clock: deps.clock });
   await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
   await app.register(technicianRoutes, { db: deps.db, clock: deps.clock });
-  await app.register(ticketRoutes, { db: deps.db, clock: deps.clock });
-  await app.register(ticketActionRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(ticketRoutes, { db: deps.db, clock: deps.clock, slaSettings });
+  await app.register(ticketActionRoutes, { db: deps.db, clock: deps.clock, slaSettings });
   await app.register(eventRoutes, { db: deps.db });
   await app.register(slaRoutes, { db: deps.db, clock: deps.clock });
   await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? allJobs });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstMatch } from '../../src/modules/sla/policy-match.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { createTestApp, openInstance, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -71,6 +71,35 @@ describe('SLA policies', () => {
     expect((await bad({ targets: { first_response: 0, resolution: 1, follow_up: 1 } })).statusCode).toBe(400);
     expect((await bad({ warn_at_percent: 100 })).statusCode).toBe(400);
     expect((await t.request({ method: 'POST', url: '/v1/sla-policies', key: await t.key('agent'), payload: {} })).statusCode).toBe(403);
+  });
+
+  it('reaches the tickets of every instance as soon as a policy changes', async () => {
+    const other = await openInstance(t.url, t.clock);
+    try {
+      const customer = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'Cache', tier: 'key' } })).json();
+      const openOnOther = async () =>
+        (
+          await other.app.inject({
+            method: 'POST',
+            url: '/v1/tickets',
+            headers: { authorization: `Bearer ${t.adminKey}` },
+            payload: { customer_id: customer.id, type: 'repair', channel: 'web', category: 'c', subject: 's' },
+          })
+        ).json();
+      const before = await openOnOther();
+      const calendar = (await t.request({ method: 'GET', url: '/v1/calendars' })).json().data.find((c: { name: string }) => c.name.startsWith('Around')).id;
+      await t.request({
+        method: 'POST',
+        url: '/v1/sla-policies',
+        payload: { name: 'Key accounts', position: 1, match: { customer_tiers: ['key'] }, targets: { first_response: 15, resolution: 120, follow_up: 1440 }, calendar_id: calendar },
+      });
+      await expect
+        .poll(async () => (await openOnOther()).sla.first_response.due_at, { timeout: 2_000, interval: 10 })
+        .toBe(new Date(t.clock.now().getTime() + 15 * 60_000).toISOString());
+      expect(before.sla.first_response.due_at).not.toBe(new Date(t.clock.now().getTime() + 15 * 60_000).toISOString());
+    } finally {
+      await other.close();
+    }
   });
 
   it('picks the first active policy whose every list holds the ticket', () => {

@@ -6,6 +6,7 @@ import { notFound, unprocessable, type FieldError, assertVersion } from '../../h
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { notifySlaSettingsChanged } from './sla-settings-cache.ts';
 import { BusinessCalendar, CalendarError, type CalendarSpec } from './business-calendar.ts';
 import * as repo from './calendars.repository.ts';
 import type { CalendarListQuery, CreateCalendar, UpdateCalendar } from './calendars.schemas.ts';
@@ -62,6 +63,7 @@ export async function createCalendar(deps: CalendarDeps, ctx: ChangeContext, inp
       updated_at: now,
     });
     await recordAudit(tx, ctx, now, [{ action: 'created', resource_type: 'calendar', resource_id: row.id, fields: Object.keys(input) }]);
+    await notifySlaSettingsChanged(tx);
     return present(row);
   });
 }
@@ -93,6 +95,7 @@ export async function updateCalendar(deps: CalendarDeps, ctx: ChangeContext, id:
     const { hours, ...rest } = patch;
     const row = await repo.updateCalendar(tx, id, { ...rest, ...(hours ? { hours: JSON.stringify(hours) } : {}) }, now);
     await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'calendar', resource_id: id, fields: Object.keys(patch) }]);
+    await notifySlaSettingsChanged(tx);
     return present(row);
   });
 }

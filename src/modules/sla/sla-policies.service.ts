@@ -6,6 +6,7 @@ import { notFound, unprocessable, assertVersion } from '../../http/problem.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { notifySlaSettingsChanged } from './sla-settings-cache.ts';
 import * as repo from './sla-policies.repository.ts';
 import type { CreateSlaPolicy, SlaPolicy, SlaPolicyListQuery, UpdateSlaPolicy } from './sla-policies.schemas.ts';
 
@@ -57,6 +58,7 @@ export async function createPolicy(deps: SlaPolicyDeps, ctx: ChangeContext, inpu
       updated_at: now,
     });
     await recordAudit(tx, ctx, now, [{ action: 'created', resource_type: 'sla_policy', resource_id: row.id, fields: Object.keys(input) }]);
+    await notifySlaSettingsChanged(tx);
     return present(row);
   });
 }
@@ -91,6 +93,7 @@ export async function updatePolicy(deps: SlaPolicyDeps, ctx: ChangeContext, id: 
       now,
     );
     await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'sla_policy', resource_id: id, fields: Object.keys(patch) }]);
+    await notifySlaSettingsChanged(tx);
     return present(row);
   });
 }

@@ -10,6 +10,7 @@ import * as tickets from '../tickets/tickets.repository.ts';
 import { BusinessCalendar, type CalendarSpec } from './business-calendar.ts';
 import type * as calendars from './calendars.repository.ts';
 import { firstMatch } from './policy-match.ts';
+import type { SlaSettingsCache } from './sla-settings-cache.ts';
 import { METRICS, computeClocks, type Clock, type HistoryEvent, type Metric } from './sla-clock.ts';
 import * as policies from './sla-policies.repository.ts';
 
@@ -96,10 +97,10 @@ function calendarOf(row: calendars.CalendarRow): BusinessCalendar {
 }
 
 /** The policy that matches the ticket as it is now, and its calendar (active policies and their calendars in one query). */
-export async function policyFor(db: Db | Tx, ticket: SlaSubject, customerTier?: string) {
+export async function policyFor(db: Db | Tx, ticket: SlaSubject, customerTier?: string, cache?: SlaSettingsCache) {
   const [tier, active] = await Promise.all([
     customerTier ?? db.selectFrom('customers').select('tier').where('id', '=', ticket.customer_id).executeTakeFirstOrThrow().then((c) => c.tier),
-    policies.activePoliciesWithCalendars(db),
+    cache ? cache.activePolicies(db) : policies.activePoliciesWithCalendars(db),
   ]);
   const policy = firstMatch(
     active.map((p) => ({ ...p, match: p.match as Record<string, string[]> })),
@@ -154,8 +155,8 @@ export function slaRows(ticketId: string, policyId: string, clocks: Record<Metri
 }
 
 /** The clocks of a ticket that has no history yet, for its creation. */
-export async function initialSla(db: Db | Tx, ticket: SlaSubject, customerTier: string, now: Date): Promise<Insertable<TicketSlaTable>[]> {
-  const m = await policyFor(db, ticket, customerTier);
+export async function initialSla(db: Db | Tx, ticket: SlaSubject, customerTier: string, now: Date, cache?: SlaSettingsCache): Promise<Insertable<TicketSlaTable>[]> {
+  const m = await policyFor(db, ticket, customerTier, cache);
   return m ? slaRows(ticket.id, m.policy.id, clocksOf(m, ticket.reported_at, [], now)) : [];
 }
 
@@ -164,8 +165,8 @@ export async function initialSla(db: Db | Tx, ticket: SlaSubject, customerTier: 
  * change's timeline entries are written): the policy is matched again, so a priority or type
  * change moves the targets; recorded warnings and breaches are kept.
  */
-export async function refreshTicketSla(tx: Tx, ticket: SlaSubject, now: Date): Promise<SlaRow[]> {
-  const m = await policyFor(tx, ticket);
+export async function refreshTicketSla(tx: Tx, ticket: SlaSubject, now: Date, cache?: SlaSettingsCache): Promise<SlaRow[]> {
+  const m = await policyFor(tx, ticket, undefined, cache);
   const rows = m ? slaRows(ticket.id, m.policy.id, clocksOf(m, ticket.reported_at, await historyFor(tx, ticket.id), now)) : [];
   const keep = rows.map((r) => r.metric);
   let del = tx.deleteFrom('ticket_sla').where('ticket_id', '=', ticket.id);

@@ -9,6 +9,7 @@ import type { Actor, ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { eventRow, insertEvents } from '../events/events.repository.ts';
 import * as repo from './tickets.repository.ts';
+import type { SlaSettingsCache } from '../sla/sla-settings-cache.ts';
 import { emptySla, initialSla, refreshTicketSla, slaBlocks, slaRowsFromJson, slaRowsOf, type SlaBlock } from '../sla/ticket-sla.service.ts';
 import type { CreateNote, CreateTicket, TicketListQuery, TimelineEntrySchema, UpdateTicket } from './tickets.schemas.ts';
 import type { Static } from 'typebox';
@@ -18,6 +19,8 @@ type TimelineEntry = Static<typeof TimelineEntrySchema>;
 export interface TicketDeps {
   db: Db;
   clock: Clock;
+  /** Active SLA policies kept in memory (optional: without it they are read per change). */
+  slaSettings?: SlaSettingsCache;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -150,7 +153,7 @@ export async function createTicket(deps: TicketDeps, ctx: ChangeContext, input: 
     updated_at: now,
     version: 1,
   };
-  const sla = await initialSla(deps.db, row, customer.tier, now);
+  const sla = await initialSla(deps.db, row, customer.tier, now, deps.slaSettings);
   const view = present(row, slaBlocks(sla.map((r) => ({ ...r, warned_at: null, breached_at: null }) as never), now).get(id));
   const events = [eventRow(ctx, now, 'ticket.created', { type: 'ticket', id }, view)];
   if (row.complaint_major) events.push(eventRow(ctx, now, 'ticket.complaint_major', { type: 'ticket', id }, view));
@@ -227,7 +230,7 @@ export async function changeTicket(
     const { patch, timeline, events } = await work(tx, current, now);
     const row = await repo.updateTicket(tx, id, patch, now);
     await repo.insertTimeline(tx, timeline);
-    const sla = await refreshTicketSla(tx, row, now);
+    const sla = await refreshTicketSla(tx, row, now, deps.slaSettings);
     const updated = present(row, slaBlocks(sla, now).get(id));
     await insertEvents(tx, events(updated));
     return updated;

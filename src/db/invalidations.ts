@@ -1,0 +1,89 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+
+type Listener = (payload: string) => void;
+
+/**
+ * One LISTEN connection per instance for cache invalidation. Writers send NOTIFY on a
+ * channel inside their transaction (delivered when it commits); subscribers forget what
+ * changed. While the connection is down `active` is false, every subscriber is told to
+ * forget everything, and caches must not serve: a missed notification can never keep stale
+ * data alive. The connection is re-opened every second until it works.
+ */
+export class Invalidations {
+  #listeners = new Map<string, Set<Listener>>();
+  #client: pg.PoolClient | undefined;
+  #listening = false;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
+  readonly #pool: pg.Pool | undefined;
+  readonly #log: Logger | undefined;
+
+  constructor(pool: pg.Pool | undefined, log?: Logger) {
+    this.#pool = pool;
+    this.#log = log;
+  }
+
+  get active(): boolean {
+    return this.#listening;
+  }
+
+  /** Calls `listener` with each payload on `channel`, and with '' when everything must be forgotten. */
+  on(channel: string, listener: Listener): void {
+    if (!/^[a-z_]+$/.test(channel)) throw new Error(`bad channel ${channel}`);
+    let set = this.#listeners.get(channel);
+    if (!set) this.#listeners.set(channel, (set = new Set()));
+    set.add(listener);
+  }
+
+  #forgetAll(): void {
+    for (const set of this.#listeners.values()) for (const l of set) l('');
+  }
+
+  async start(): Promise<void> {
+    if (!this.#pool || this.#closed) return;
+    try {
+      const client = await this.#pool.connect();
+      this.#client = client;
+      client.on('notification', (msg) => {
+        for (const l of this.#listeners.get(msg.channel) ?? []) l(msg.payload ?? '');
+      });
+      const lost = () => {
+        if (this.#client !== client) return;
+        this.#listening = false;
+        this.#forgetAll();
+        this.#client = undefined;
+        client.release(true);
+        this.#scheduleRetry();
+      };
+      client.on('error', lost);
+      client.on('end', lost);
+      for (const channel of this.#listeners.keys()) await client.query(`listen ${channel}`);
+      this.#listening = true;
+    } catch (err) {
+      this.#log?.warn({ err: { message: (err as Error).message } }, 'caches off until the database answers');
+      this.#scheduleRetry();
+    }
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closed || this.#retry) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      void this.start();
+    }, 1_000);
+    this.#retry.unref();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listening = false;
+    if (this.#retry) clearTimeout(this.#retry);
+    const client = this.#client;
+    this.#client = undefined;
+    if (client) {
+      await client.query('unlisten *').catch(() => undefined);
+      client.release();
+    }
+  }
+}

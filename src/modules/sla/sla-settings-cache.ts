@@ -1,0 +1,41 @@
+import { sql } from 'kysely';
+import type { Invalidations } from '../../db/invalidations.ts';
+import type { Db, Tx } from '../../db/types.ts';
+import { activePoliciesWithCalendars } from './sla-policies.repository.ts';
+
+export const SLA_CHANNEL = 'aftercare_sla_settings';
+
+type Policies = Awaited<ReturnType<typeof activePoliciesWithCalendars>>;
+
+/**
+ * The active SLA policies with their calendars, kept in memory: every ticket change matches
+ * them, and they change rarely. Calendar and policy changes send NOTIFY in their transaction;
+ * while the LISTEN connection is down the cache is bypassed.
+ */
+export class SlaSettingsCache {
+  #policies: Policies | undefined;
+  // Bumped by every invalidation: a read that overlapped one is used once but not kept.
+  #generation = 0;
+  readonly #invalidations: Invalidations;
+
+  constructor(invalidations: Invalidations) {
+    this.#invalidations = invalidations;
+    invalidations.on(SLA_CHANNEL, () => {
+      this.#generation++;
+      this.#policies = undefined;
+    });
+  }
+
+  async activePolicies(db: Db | Tx): Promise<Policies> {
+    if (!this.#invalidations.active) return activePoliciesWithCalendars(db);
+    if (this.#policies) return this.#policies;
+    const generation = this.#generation;
+    const fresh = await activePoliciesWithCalendars(db);
+    if (generation === this.#generation && this.#invalidations.active) this.#policies = fresh;
+    return fresh;
+  }
+}
+
+export async function notifySlaSettingsChanged(tx: Tx): Promise<void> {
+  await sql`select pg_notify(${SLA_CHANNEL}, '')`.execute(tx);
+}
