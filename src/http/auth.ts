@@ -26,6 +26,8 @@ export const hashSecret = (secret: string): Buffer => createHash('sha256').updat
 export const ROLES = {
   all: ['admin', 'manager', 'agent', 'technician', 'analyst', 'integration'],
   staffRead: ['admin', 'manager', 'agent', 'analyst', 'integration'],
+  /** Staff readers, and technician keys, which the service then limits to their own records. */
+  staffReadAndTechnicians: ['admin', 'manager', 'agent', 'analyst', 'integration', 'technician'],
   staffWrite: ['admin', 'manager', 'agent', 'integration'],
   admin: ['admin'],
   managers: ['admin', 'manager'],

@@ -1,25 +1,13 @@
 import { sql } from 'kysely';
-import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.ts';
 import { isMigrated, latestMigration, migrateToLatest } from '../../src/db/migrator.ts';
-import { createTestDatabase } from '../helpers/app.ts';
+import { createEmptyDatabase, createTestDatabase } from '../helpers/app.ts';
 import { migrations } from '../../migrations/index.ts';
-
-async function emptyDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-  await admin.connect();
-  const name = `m_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(inject('pgAdminUrl'));
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 describe('migrations', () => {
   it('run once when several instances start together, and all of them come up', async () => {
-    const url = await emptyDatabase();
+    const { url } = await createEmptyDatabase();
     const instances = Array.from({ length: 4 }, () => createDatabase(url, { poolSize: 2 }));
     const results = await Promise.all(instances.map((d) => migrateToLatest(d.db as never)));
     const applied = results.flatMap((r) => (r.results ?? []).filter((m) => m.status === 'Success'));

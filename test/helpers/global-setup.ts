@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { createDatabase } from '../../src/db/database.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { migrateToLatest } from '../../src/db/migrator.ts';
+import { TEMPLATE_DB, withDatabase } from './databases.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,7 +16,6 @@ declare module 'vitest' {
   }
 }
 
-export const TEMPLATE_DB = 'aftercare_template';
 
 async function dockerAnswers(): Promise<boolean> {
   try {
@@ -66,10 +66,4 @@ export default async function setup(project: TestProject) {
 
   project.provide('pgAdminUrl', adminUrl);
   return teardown;
-}
-
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loggerOptions } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { createTestApp, createTestDatabase, openInstance, type TestApp } from '../helpers/app.ts';
+import { createEmptyDatabase, createTestApp, createTestDatabase, openInstance, type TestApp } from '../helpers/app.ts';
 import { ensureStartupKey } from '../../src/modules/api-keys/api-keys.service.ts';
 
 let t: TestApp;
@@ -133,14 +133,8 @@ describe('operations endpoints and cross-cutting HTTP', () => {
   });
 
   it('answers /readyz 503 until the schema is migrated', async () => {
-    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-    await admin.connect();
-    const name = `empty_${Date.now()}`;
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(inject('pgAdminUrl'));
-    u.pathname = `/${name}`;
-    const { app, close } = await openInstance(u.toString());
+    const { url } = await createEmptyDatabase();
+    const { app, close } = await openInstance(url);
     try {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);

@@ -70,6 +70,20 @@ describe('ticket actions', () => {
     expect((await act(ticket.id, 'assign', { auto: true })).statusCode).toBe(409);
   });
 
+  it('replays an action sent twice with the same Idempotency-Key instead of doing it twice', async () => {
+    await tech({ name: 'Idem', regions: ['south'], skills: ['tv'], max_open_tickets: 50 });
+    const ticket = await open();
+    const assign = () => t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/assign`, payload: { auto: true }, headers: { 'idempotency-key': `assign-${ticket.id}` } });
+    const first = await assign();
+    const again = await assign();
+    expect(first.statusCode).toBe(200);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    const assignments = (await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}/timeline` })).json().data.filter((e: { action: string }) => e.action === 'assigned');
+    expect(assignments).toHaveLength(1);
+  });
+
   it('says why nobody fits when routing finds no one', async () => {
     const ticket = await open({ category: 'spaceship' });
     const res = await act(ticket.id, 'assign', { auto: true });

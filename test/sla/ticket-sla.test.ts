@@ -68,6 +68,19 @@ describe('GET /v1/tickets/{id}/sla', () => {
     expect((await sla(ticket.id)).metrics.follow_up.state).toBe('met');
   });
 
+  it('answers 422 when no active policy matches the ticket', async () => {
+    const ticket = await open();
+    const list = (await t.request({ method: 'GET', url: '/v1/sla-policies?active=true' })).json().data as { id: string }[];
+    for (const p of list) await t.request({ method: 'PATCH', url: `/v1/sla-policies/${p.id}`, payload: { active: false } });
+    try {
+      const res = await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}/sla` });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().type).toContain('no-sla-policy');
+    } finally {
+      for (const p of list) await t.request({ method: 'PATCH', url: `/v1/sla-policies/${p.id}`, payload: { active: true } });
+    }
+  });
+
   it('is a 404 for a technician key on someone else’s ticket', async () => {
     const ticket = await open();
     const tech = (await t.request({ method: 'POST', url: '/v1/technicians', payload: { name: 'Other', tier: 1, max_open_tickets: 1 } })).json();

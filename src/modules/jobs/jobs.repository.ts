@@ -4,15 +4,18 @@ import type { Db, JobRunsTable } from '../../db/types.ts';
 export const RUN_COLUMNS = ['id', 'job_name', 'tick', 'trigger', 'instance', 'status', 'started_at', 'finished_at', 'counts', 'error'] as const;
 export type RunRow = Pick<Selectable<JobRunsTable>, (typeof RUN_COLUMNS)[number]>;
 
-/** The latest run of each job, one index probe per job name (a handful of jobs). */
+/** The latest run of each job, in one query. */
 export async function lastRuns(db: Db, names: string[]): Promise<RunRow[]> {
   if (names.length === 0) return [];
-  const rows = await Promise.all(
-    names.map((name) =>
-      db.selectFrom('job_runs').select(RUN_COLUMNS).where('job_name', '=', name).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst(),
-    ),
-  );
-  return rows.filter((r): r is RunRow => r !== undefined);
+  return db
+    .selectFrom('job_runs')
+    .distinctOn('job_name')
+    .select(RUN_COLUMNS)
+    .where('job_name', 'in', names)
+    .orderBy('job_name')
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 export async function runsOf(db: Db, name: string, limit: number, before?: { started_at: Date; id: string }): Promise<RunRow[]> {

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/types.ts';
 import { runTick, type JobDefinition } from '../../jobs/scheduler.ts';
-import { badRequest, conflict, notFound } from '../../http/problem.ts';
+import { conflict, notFound } from '../../http/problem.ts';
+import { decodeCursor, encodeCursor, type Cursor } from '../../http/pagination.ts';
 import * as repo from './jobs.repository.ts';
 
 export interface JobDeps {
@@ -74,22 +75,13 @@ export async function runNow(deps: JobDeps, name: string) {
   return presentRun((await repo.findRun(deps.db, result.id))!);
 }
 
-const encode = (r: repo.RunRow) => Buffer.from(JSON.stringify({ t: r.started_at.toISOString(), id: r.id })).toString('base64url');
-function decode(cursor: string | undefined): { started_at: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t: string; id: string };
-    if (typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t)) && /^[0-9a-f-]{36}$/.test(c.id)) return { started_at: new Date(c.t), id: c.id };
-  } catch {
-    /* fall through */
-  }
-  throw badRequest('cursor is not a cursor this list gave out', [{ path: '/query/cursor', message: 'is invalid' }]);
-}
-
 export async function listRuns(deps: JobDeps, name: string, q: { limit?: number; cursor?: string }) {
   jobNamed(deps, name);
   const limit = q.limit ?? 50;
-  const rows = await repo.runsOf(deps.db, name, limit, decode(q.cursor));
+  // The runs page by (started_at, id), newest first: the same cursor shape as an updated_since list.
+  const cursor = decodeCursor(q.cursor, 'updated') as Extract<Cursor, { s: 'updated' }> | undefined;
+  const rows = await repo.runsOf(deps.db, name, limit, cursor ? { started_at: new Date(cursor.t), id: cursor.id } : undefined);
   const data = rows.slice(0, limit);
-  return { data: data.map(presentRun), next_cursor: rows.length > limit ? encode(data.at(-1)!) : null };
+  const last = data.at(-1);
+  return { data: data.map(presentRun), next_cursor: rows.length > limit && last ? encodeCursor({ s: 'updated', t: last.started_at.toISOString(), id: last.id }) : null };
 }

@@ -154,6 +154,10 @@ export function slaRows(ticketId: string, policyId: string, clocks: Record<Metri
   });
 }
 
+/** Computed clocks as the stored rows they become (nothing recorded by the sweep yet). */
+export const asStored = (rows: Insertable<TicketSlaTable>[]): SlaRow[] =>
+  rows.map((r) => ({ ...r, due_at: r.due_at ?? null, warn_at: r.warn_at ?? null, completed_at: r.completed_at ?? null, warned_at: null, breached_at: null }));
+
 /** The clocks of a ticket that has no history yet, for its creation. */
 export async function initialSla(db: Db | Tx, ticket: SlaSubject, customerTier: string, now: Date, cache?: SlaSettingsCache): Promise<Insertable<TicketSlaTable>[]> {
   const m = await policyFor(db, ticket, customerTier, cache);
@@ -172,34 +176,35 @@ export async function refreshTicketSla(tx: Tx, ticket: SlaSubject, now: Date, ca
   let del = tx.deleteFrom('ticket_sla').where('ticket_id', '=', ticket.id);
   if (keep.length) del = del.where('metric', 'not in', keep);
   await del.execute();
-  if (rows.length) {
-    await tx
-      .insertInto('ticket_sla')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['ticket_id', 'metric']).doUpdateSet((eb) => ({
-          policy_id: eb.ref('excluded.policy_id'),
-          target_minutes: eb.ref('excluded.target_minutes'),
-          started_at: eb.ref('excluded.started_at'),
-          due_at: eb.ref('excluded.due_at'),
-          warn_at: eb.ref('excluded.warn_at'),
-          completed_at: eb.ref('excluded.completed_at'),
-          paused: eb.ref('excluded.paused'),
-          state: eb.ref('excluded.state'),
-        })),
-      )
-      .execute();
-  }
-  return slaRowsOf(tx, [ticket.id]);
+  if (rows.length === 0) return [];
+  // The stored clocks come back from the upsert, with the sweep's records kept.
+  return tx
+    .insertInto('ticket_sla')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['ticket_id', 'metric']).doUpdateSet((eb) => ({
+        policy_id: eb.ref('excluded.policy_id'),
+        target_minutes: eb.ref('excluded.target_minutes'),
+        started_at: eb.ref('excluded.started_at'),
+        due_at: eb.ref('excluded.due_at'),
+        warn_at: eb.ref('excluded.warn_at'),
+        completed_at: eb.ref('excluded.completed_at'),
+        paused: eb.ref('excluded.paused'),
+        state: eb.ref('excluded.state'),
+      })),
+    )
+    .returning(SLA_ROW_COLUMNS)
+    .execute();
 }
 
+const SLA_ROW_COLUMNS = ['ticket_id', 'metric', 'due_at', 'warn_at', 'completed_at', 'paused', 'state', 'warned_at', 'breached_at'] as const;
 export type SlaRow = Pick<Selectable<TicketSlaTable>, 'ticket_id' | 'metric' | 'due_at' | 'warn_at' | 'completed_at' | 'paused' | 'state' | 'warned_at' | 'breached_at'>;
 
 export async function slaRowsOf(db: Db | Tx, ticketIds: string[]): Promise<SlaRow[]> {
   if (ticketIds.length === 0) return [];
   return db
     .selectFrom('ticket_sla')
-    .select(['ticket_id', 'metric', 'due_at', 'warn_at', 'completed_at', 'paused', 'state', 'warned_at', 'breached_at'])
+    .select(SLA_ROW_COLUMNS)
     .where('ticket_id', 'in', ticketIds)
     .execute();
 }

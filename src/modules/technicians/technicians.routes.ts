@@ -9,7 +9,7 @@ import * as service from './technicians.service.ts';
 export const technicianRoutes: FastifyPluginAsyncTypebox<service.TechnicianDeps> = async (app, deps) => {
   const tags = ['technicians'];
   const one = ref(TechnicianSchema);
-  const readers = [...ROLES.staffRead, 'technician'] as const;
+  const readers = ROLES.staffReadAndTechnicians;
 
   app.post(
     '/v1/technicians',

@@ -8,7 +8,7 @@ import * as service from './tickets.service.ts';
 import { explainTicketSla } from '../sla/ticket-sla.service.ts';
 import { TicketSlaSchema } from '../sla/ticket-sla.schemas.ts';
 
-export const TICKET_READERS = [...ROLES.staffRead, 'technician'] as const;
+export const TICKET_READERS = ROLES.staffReadAndTechnicians;
 export const TICKET_WORKERS = [...ROLES.staffWrite, 'technician'] as const;
 
 export const ticketRoutes: FastifyPluginAsyncTypebox<service.TicketDeps> = async (app, deps) => {

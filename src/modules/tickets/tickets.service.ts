@@ -10,7 +10,7 @@ import { newId } from '../../lib/ids.ts';
 import { eventRow, insertEvents } from '../events/events.repository.ts';
 import * as repo from './tickets.repository.ts';
 import type { SlaSettingsCache } from '../sla/sla-settings-cache.ts';
-import { emptySla, initialSla, refreshTicketSla, slaBlocks, slaRowsFromJson, slaRowsOf, type SlaBlock } from '../sla/ticket-sla.service.ts';
+import { asStored, emptySla, initialSla, refreshTicketSla, slaBlocks, slaRowsFromJson, slaRowsOf, type SlaBlock } from '../sla/ticket-sla.service.ts';
 import type { CreateNote, CreateTicket, TicketListQuery, TimelineEntrySchema, UpdateTicket } from './tickets.schemas.ts';
 import type { Static } from 'typebox';
 
@@ -154,7 +154,7 @@ export async function createTicket(deps: TicketDeps, ctx: ChangeContext, input: 
     version: 1,
   };
   const sla = await initialSla(deps.db, row, customer.tier, now, deps.slaSettings);
-  const view = present(row, slaBlocks(sla.map((r) => ({ ...r, warned_at: null, breached_at: null }) as never), now).get(id));
+  const view = present(row, slaBlocks(asStored(sla), now).get(id));
   const events = [eventRow(ctx, now, 'ticket.created', { type: 'ticket', id }, view)];
   if (row.complaint_major) events.push(eventRow(ctx, now, 'ticket.complaint_major', { type: 'ticket', id }, view));
   try {
