@@ -26,11 +26,6 @@ export function policyListQuery(db: Db, f: { active?: boolean }, ks: Keyset) {
   return applyKeyset(q, 'sla_policies', ks);
 }
 
-/** All active policies in match order: a handful of rows, read whole. */
-export async function activePolicies(db: Db | Tx): Promise<PolicyRow[]> {
-  return db.selectFrom('sla_policies').select(POLICY_COLUMNS).where('active', '=', true).orderBy('position').orderBy('id').execute();
-}
-
 export async function updatePolicy(tx: Tx, id: string, patch: Updateable<SlaPoliciesTable>, at: Date): Promise<PolicyRow> {
   return tx
     .updateTable('sla_policies')

@@ -287,7 +287,7 @@ export async function addNote(deps: TicketDeps, ctx: ChangeContext, id: string, 
     };
   });
   const e = entry!;
-  return presentTimeline({ ...e, id: e.id, at: e.at as Date, entry: e.entry, actor_kind: e.actor_kind, data: {} });
+  return presentTimeline({ ...e, at: e.at as Date, data: {} });
 }
 
 export function presentTimeline(r: {
