@@ -27,7 +27,7 @@ import { ticketActionRoutes } from './modules/tickets/tickets.actions.routes.ts'
 import { eventRoutes } from './modules/events/events.routes.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { jobRoutes } from './modules/jobs/jobs.routes.ts';
-import { allJobs } from './jobs/housekeeping.ts';
+import { buildJobs } from './jobs/jobs.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
 
 export interface AppDeps {
@@ -134,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ticketActionRoutes, { db: deps.db, clock: deps.clock, slaSettings });
   await app.register(eventRoutes, { db: deps.db });
   await app.register(slaRoutes, { db: deps.db, clock: deps.clock });
-  await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? allJobs });
+  await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? buildJobs() });
   await app.register(auditRoutes, { db: deps.db });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());

@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import cron from 'node-cron';
+import { DEFAULT_JOB_SETTINGS } from './jobs/jobs.ts';
 
 /**
  * The environment, written once. Every deployment and every test reads its settings through
@@ -31,6 +33,10 @@ export const EnvSchema = Type.Object({
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
   /** How long Idempotency-Key records are kept, in hours (the contract says at least 24). */
   IDEMPOTENCY_TTL_HOURS: Type.Integer({ minimum: 24, default: 24 }),
+  /** When the SLA sweep runs: a node-cron expression, seconds first (every 5 seconds by default). */
+  SLA_SWEEP_SCHEDULE: Type.String({ minLength: 1, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_SCHEDULE }),
+  /** Clocks the SLA sweep handles per transaction. */
+  SLA_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_BATCH_SIZE }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -53,6 +59,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const env = converted as Env;
+  if (!cron.validate(env.SLA_SWEEP_SCHEDULE)) {
+    throw new ConfigError(`invalid configuration: SLA_SWEEP_SCHEDULE: "${env.SLA_SWEEP_SCHEDULE}" is not a cron expression`);
+  }
   return {
     ...env,
     PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, ''),

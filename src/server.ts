@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createDatabase } from './db/database.ts';
 import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrator.ts';
-import { allJobs } from './jobs/housekeeping.ts';
+import { buildJobs } from './jobs/jobs.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { ensureStartupKey } from './modules/api-keys/api-keys.service.ts';
 
@@ -61,12 +61,13 @@ async function main(): Promise<void> {
     );
   }
 
-  const app = await buildApp({ config, db: database.db, pool: database.pool, clock, logger: loggerOptions(config.LOG_LEVEL) });
+  const jobs = buildJobs(config);
+  const app = await buildApp({ config, db: database.db, pool: database.pool, clock, jobs, logger: loggerOptions(config.LOG_LEVEL) });
   running.app = app;
   await app.listen({ port: config.PORT, host: config.HOST });
   if (config.CRON_ENABLED) {
-    running.scheduler = startScheduler({ db: database.db, clock, log }, allJobs);
-    log.info({ jobs: allJobs.map((j) => j.name) }, 'scheduler started');
+    running.scheduler = startScheduler({ db: database.db, clock, log }, jobs);
+    log.info({ jobs: jobs.map((j) => `${j.name} (${j.schedule})`) }, 'scheduler started');
   }
 }
 

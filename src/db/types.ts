@@ -249,8 +249,28 @@ export interface TicketSlaTable {
   breached_at: Timestamp | null;
 }
 
+export type SlaMetric = TicketSlaTable['metric'];
+
+export interface SlaBreachesTable {
+  id: string;
+  ticket_id: string;
+  metric: SlaMetric;
+  kind: 'warning' | 'breach';
+  /** When the clock crossed the line: its warning time or its due time. */
+  at: Timestamp;
+  recorded_at: Timestamp;
+  policy_id: string;
+  target_minutes: number;
+  customer_id: string;
+  technician_id: string | null;
+  priority: string;
+  tier: number;
+  actions: Json<string[]>;
+}
+
 export interface DB {
   ticket_sla: TicketSlaTable;
+  sla_breaches: SlaBreachesTable;
   calendars: CalendarsTable;
   sla_policies: SlaPoliciesTable;
   tickets: TicketsTable;

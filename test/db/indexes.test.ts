@@ -8,6 +8,7 @@ import { auditListQuery } from '../../src/modules/audit/audit.repository.ts';
 import { customerListQuery } from '../../src/modules/customers/customers.repository.ts';
 import { technicianListQuery } from '../../src/modules/technicians/technicians.repository.ts';
 import { ticketListQuery } from '../../src/modules/tickets/tickets.repository.ts';
+import { slaBreachListQuery } from '../../src/modules/sla/sla-breaches.repository.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -56,6 +57,20 @@ beforeAll(async () => {
     from generate_series(1, 60000) i
     cross join lateral (select id from customers where name = 'Customer ' || (1 + i % 60000)) c
     cross join lateral (select id from technicians where name = 'Tech ' || (1 + i % 20000)) tech`.execute(d.db);
+  // Clocks: most met long ago, some running, a few breached or warned.
+  await sql`insert into ticket_sla (ticket_id, metric, policy_id, target_minutes, started_at, due_at, warn_at, completed_at, paused, state, warned_at, breached_at)
+    select t.id, m.metric, '01900000-0000-7000-8000-000000000013', 60, t.reported_at, t.reported_at + interval '1 hour', t.reported_at + interval '48 minutes',
+      case when t.status in ('resolved','closed') then t.reported_at + interval '30 minutes' end, t.status = 'on_hold',
+      case when t.status in ('resolved','closed') then 'met' when t.status = 'on_hold' then 'paused' when n % 7 = 0 then 'breached' else 'running' end,
+      null, case when t.status not in ('resolved','closed','on_hold') and n % 7 = 0 then t.reported_at + interval '1 hour' end
+    from (select id, reported_at, status, row_number() over (order by id) as n from tickets) t
+    cross join (values ('first_response'), ('resolution')) as m(metric)`.execute(d.db);
+  await sql`insert into sla_breaches (id, ticket_id, metric, kind, at, recorded_at, policy_id, target_minutes, customer_id, technician_id, priority, tier)
+    select gen_random_uuid(), t.id, m.metric, case when abs(hashtext(t.id::text)) % 10 = 0 then 'warning' else 'breach' end,
+      t.reported_at + interval '1 hour', t.reported_at + interval '1 hour 2 seconds',
+      case when abs(hashtext(t.id::text)) % 300 = 0 then '01900000-0000-7000-8000-000000000011'::uuid else '01900000-0000-7000-8000-000000000013'::uuid end,
+      60, t.customer_id, t.technician_id, t.priority, t.tier
+    from tickets t cross join (values ('first_response'), ('resolution'), ('follow_up')) as m(metric)`.execute(d.db);
   await sql`analyze`.execute(d.db);
 });
 afterAll(async () => d.close());
@@ -102,6 +117,17 @@ describe('every list filter has an index the planner uses', () => {
     ['tickets: major complaints', () => ticketListQuery(d.db, { complaint_major: true }, page), 'tickets_major_complaints'],
     ['tickets: q', () => ticketListQuery(d.db, { q: '制冷' }, page), 'tickets_search'],
     ['tickets: updated_since', () => ticketListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'tickets_updated'],
+    ['tickets: sla_state breached', () => ticketListQuery(d.db, { sla_state: 'breached', now: new Date('2026-02-01T00:00:00Z') }, page), 'ticket_sla_breached'],
+    ['tickets: sla_state warning', () => ticketListQuery(d.db, { sla_state: 'warning', now: new Date('2026-02-01T00:00:00Z') }, page), 'ticket_sla_warned'],
+    ['tickets: sla_state ok', () => ticketListQuery(d.db, { sla_state: 'ok', now: new Date('2026-02-01T00:00:00Z') }, page), 'ticket_sla_due'],
+    ['sla breaches: kind', () => slaBreachListQuery(d.db, { kind: 'warning' }, page), 'sla_breaches_kind'],
+    ['sla breaches: metric', () => slaBreachListQuery(d.db, { kind: 'breach', metric: 'follow_up' }, page), 'sla_breaches_metric'],
+    ['sla breaches: ticket', () => slaBreachListQuery(d.db, { kind: 'breach', ticket_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'sla_breaches_once'],
+    ['sla breaches: customer', () => slaBreachListQuery(d.db, { kind: 'breach', customer_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'sla_breaches_customer'],
+    ['sla breaches: technician', () => slaBreachListQuery(d.db, { kind: 'breach', technician_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'sla_breaches_technician'],
+    ['sla breaches: policy', () => slaBreachListQuery(d.db, { kind: 'breach', policy_id: '01900000-0000-7000-8000-000000000011' }, page), 'sla_breaches_policy'],
+    ['sla breaches: time range', () => slaBreachListQuery(d.db, { kind: 'breach', from: new Date('2026-01-10T00:00:00Z'), to: new Date('2026-01-10T02:00:00Z') }, page), 'sla_breaches_at'],
+    ['sla breaches: updated_since', () => slaBreachListQuery(d.db, { kind: 'breach' }, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'sla_breaches_recorded'],
     ['api keys: updated_since', () => apiKeyListQuery(d.db, {}, sync), 'api_keys_updated'],
   ];
   for (const [name, query, index] of cases) {

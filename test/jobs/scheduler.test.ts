@@ -59,8 +59,30 @@ describe('scheduled jobs claimed in Postgres', () => {
       select gen_random_uuid(), 'k' || i, 'POST', '/v1/customers', 'h', 'done', ${now}, ${now}::timestamptz + (case when i % 2 = 0 then interval '-1 hour' else interval '1 hour' end)
       from generate_series(1, 12000) as i`.execute(t.database.db);
     const counts = await housekeeping.run({ db: t.database.db, clock: t.clock, log });
-    expect(counts).toEqual({ idempotency_keys_deleted: 6000 });
+    expect(counts).toMatchObject({ idempotency_keys_deleted: 6000 });
     const left = await sql<{ n: number }>`select count(*)::int as n from idempotency_keys`.execute(t.database.db);
     expect(left.rows[0]!.n).toBe(6000);
+  });
+
+  it('housekeeping forgets job runs older than a week and fails runs whose instance died', async () => {
+    const now = t.clock.now();
+    const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000);
+    await t.database.db
+      .insertInto('job_runs')
+      .values([
+        { id: '01900000-0000-7000-8000-0000000000a1', job_name: 'hk-old', tick: at(8 * 24), trigger: 'schedule', instance: 'x', started_at: at(8 * 24), finished_at: at(8 * 24), status: 'succeeded', counts: '{}' },
+        { id: '01900000-0000-7000-8000-0000000000a2', job_name: 'hk-recent', tick: at(24), trigger: 'schedule', instance: 'x', started_at: at(24), finished_at: at(24), status: 'succeeded', counts: '{}' },
+        { id: '01900000-0000-7000-8000-0000000000a3', job_name: 'hk-dead', tick: at(2), trigger: 'schedule', instance: 'x', started_at: at(2), status: 'running', counts: '{}' },
+        { id: '01900000-0000-7000-8000-0000000000a4', job_name: 'hk-live', tick: at(0.1), trigger: 'schedule', instance: 'x', started_at: at(0.1), status: 'running', counts: '{}' },
+      ])
+      .execute();
+    const counts = await housekeeping.run({ db: t.database.db, clock: t.clock, log });
+    expect(counts).toMatchObject({ job_runs_deleted: 1, job_runs_abandoned: 1 });
+    const rows = await t.database.db.selectFrom('job_runs').select(['job_name', 'status', 'error']).where('job_name', 'like', 'hk-%').orderBy('job_name').execute();
+    expect(rows).toEqual([
+      { job_name: 'hk-dead', status: 'failed', error: 'abandoned: the instance running it stopped before it finished' },
+      { job_name: 'hk-live', status: 'running', error: null },
+      { job_name: 'hk-recent', status: 'succeeded', error: null },
+    ]);
   });
 });

@@ -15,6 +15,8 @@ export type EventType =
   | 'ticket.resolved'
   | 'ticket.closed'
   | 'ticket.complaint_major'
+  | 'ticket.sla_warning'
+  | 'ticket.sla_breached'
   | 'customer.created'
   | 'customer.updated';
 

@@ -7,6 +7,9 @@ import { CalendarListQuery, CalendarPage, CalendarSchema, CreateCalendar, Update
 import * as calendars from './calendars.service.ts';
 import { CreateSlaPolicy, SlaPolicyListQuery, SlaPolicyPage, SlaPolicySchema, UpdateSlaPolicy } from './sla-policies.schemas.ts';
 import * as policies from './sla-policies.service.ts';
+import { keysetFrom, pageOf } from '../../http/pagination.ts';
+import { slaBreachListQuery } from './sla-breaches.repository.ts';
+import { SlaBreachListQuery, SlaBreachPage } from './sla-breaches.schemas.ts';
 
 export const slaRoutes: FastifyPluginAsyncTypebox<calendars.CalendarDeps> = async (app, deps) => {
   const tags = ['sla'];
@@ -66,5 +69,38 @@ export const slaRoutes: FastifyPluginAsyncTypebox<calendars.CalendarDeps> = asyn
       schema: { operationId: 'slaPolicies.update', tags, params: IdParams, body: UpdateSlaPolicy, response: { 200: ref(SlaPolicySchema), ...problemResponses(404, 412, 422) } },
     },
     async (request, reply) => withEtag(reply, await policies.updatePolicy(deps, changeContext(request), request.params.id, request.body, ifMatchVersion(request))),
+  );
+
+  app.get(
+    '/v1/sla-breaches',
+    {
+      config: { access: ROLES.staffRead },
+      schema: {
+        operationId: 'slaBreaches.list',
+        tags,
+        summary: 'SLA breaches (or, with kind=warning, warnings) as the sweep recorded them, newest first',
+        querystring: SlaBreachListQuery,
+        response: { 200: ref(SlaBreachPage), ...problemResponses() },
+      },
+    },
+    async (request) => {
+      const { limit: _l, cursor: _c, updated_since: _u, kind, from, to, ...filter } = request.query;
+      const ks = keysetFrom(request.query);
+      const rows = await slaBreachListQuery(
+        deps.db,
+        { ...filter, kind: kind ?? 'breach', ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) },
+        ks,
+      ).execute();
+      const page = pageOf(rows, ks);
+      return {
+        next_cursor: page.next_cursor,
+        data: page.data.map(({ updated_at: _, ...r }) => ({
+          ...r,
+          at: r.at.toISOString(),
+          recorded_at: r.recorded_at.toISOString(),
+          actions: r.actions as string[],
+        })),
+      };
+    },
   );
 };

@@ -1,5 +1,5 @@
 import type { Clock as AppClock } from '../../clock.ts';
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db, TicketSlaTable, Tx } from '../../db/types.ts';
 import { unprocessable } from '../../http/problem.ts';
 import type { Static } from 'typebox';
@@ -96,12 +96,13 @@ function calendarOf(row: calendars.CalendarRow): BusinessCalendar {
   return cal;
 }
 
-/** The policy that matches the ticket as it is now, and its calendar (active policies and their calendars in one query). */
-export async function policyFor(db: Db | Tx, ticket: SlaSubject, customerTier?: string, cache?: SlaSettingsCache) {
-  const [tier, active] = await Promise.all([
-    customerTier ?? db.selectFrom('customers').select('tier').where('id', '=', ticket.customer_id).executeTakeFirstOrThrow().then((c) => c.tier),
-    cache ? cache.activePolicies(db) : policies.activePoliciesWithCalendars(db),
-  ]);
+type ActivePolicies = Awaited<ReturnType<typeof policies.activePoliciesWithCalendars>>;
+
+const activePolicies = (db: Db | Tx, cache?: SlaSettingsCache): Promise<ActivePolicies> =>
+  cache ? cache.activePolicies(db) : policies.activePoliciesWithCalendars(db);
+
+/** The first active policy that matches the ticket as it is now, with its calendar. */
+function matchPolicy(active: ActivePolicies, ticket: SlaSubject, tier: string) {
   const policy = firstMatch(
     active.map((p) => ({ ...p, match: p.match as Record<string, string[]> })),
     { type: ticket.type, priority: ticket.priority, customer_tier: tier, channel: ticket.channel },
@@ -111,14 +112,39 @@ export async function policyFor(db: Db | Tx, ticket: SlaSubject, customerTier?: 
   return { policy, calendarRow, calendar: calendarOf(calendarRow) };
 }
 
-async function historyFor(db: Db | Tx, ticketId: string): Promise<HistoryEvent[]> {
-  const timeline = await db
+/** The policy that matches the ticket as it is now, and its calendar (active policies and their calendars in one query). */
+export async function policyFor(db: Db | Tx, ticket: SlaSubject, customerTier?: string, cache?: SlaSettingsCache) {
+  const [tier, active] = await Promise.all([
+    customerTier ?? db.selectFrom('customers').select('tier').where('id', '=', ticket.customer_id).executeTakeFirstOrThrow().then((c) => c.tier),
+    activePolicies(db, cache),
+  ]);
+  return matchPolicy(active, ticket, tier);
+}
+
+interface TimelineRowForClock extends TimelineFact {
+  ticket_id: string;
+}
+
+/** The histories of several tickets, read in one query. */
+async function historiesFor(db: Db | Tx, ticketIds: string[]): Promise<Map<string, HistoryEvent[]>> {
+  const rows: TimelineRowForClock[] = await db
     .selectFrom('ticket_timeline')
-    .select(['at', 'entry', 'action', 'visibility', 'actor_kind', 'data'])
-    .where('ticket_id', '=', ticketId)
+    .select(['ticket_id', 'at', 'entry', 'action', 'visibility', 'actor_kind', 'data'])
+    .where('ticket_id', 'in', ticketIds)
+    .orderBy('ticket_id')
     .orderBy('id')
     .execute();
-  return historyOf(timeline);
+  const byTicket = new Map<string, TimelineFact[]>();
+  for (const r of rows) {
+    let list = byTicket.get(r.ticket_id);
+    if (!list) byTicket.set(r.ticket_id, (list = []));
+    list.push(r);
+  }
+  return new Map(ticketIds.map((id) => [id, historyOf(byTicket.get(id) ?? [])]));
+}
+
+async function historyFor(db: Db | Tx, ticketId: string): Promise<HistoryEvent[]> {
+  return (await historiesFor(db, [ticketId])).get(ticketId)!;
 }
 
 type Matched = NonNullable<Awaited<ReturnType<typeof policyFor>>>;
@@ -170,32 +196,58 @@ export async function initialSla(db: Db | Tx, ticket: SlaSubject, customerTier: 
  * change moves the targets; recorded warnings and breaches are kept.
  */
 export async function refreshTicketSla(tx: Tx, ticket: SlaSubject, now: Date, cache?: SlaSettingsCache): Promise<SlaRow[]> {
-  const m = await policyFor(tx, ticket, undefined, cache);
-  const rows = m ? slaRows(ticket.id, m.policy.id, clocksOf(m, ticket.reported_at, await historyFor(tx, ticket.id), now)) : [];
-  const keep = rows.map((r) => r.metric);
-  let del = tx.deleteFrom('ticket_sla').where('ticket_id', '=', ticket.id);
-  if (keep.length) del = del.where('metric', 'not in', keep);
-  await del.execute();
-  if (rows.length === 0) return [];
-  // The stored clocks come back from the upsert, with the sweep's records kept.
-  return tx
-    .insertInto('ticket_sla')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['ticket_id', 'metric']).doUpdateSet((eb) => ({
-        policy_id: eb.ref('excluded.policy_id'),
-        target_minutes: eb.ref('excluded.target_minutes'),
-        started_at: eb.ref('excluded.started_at'),
-        due_at: eb.ref('excluded.due_at'),
-        warn_at: eb.ref('excluded.warn_at'),
-        completed_at: eb.ref('excluded.completed_at'),
-        paused: eb.ref('excluded.paused'),
-        state: eb.ref('excluded.state'),
-      })),
-    )
-    .returning(SLA_ROW_COLUMNS)
-    .execute();
+  return refreshTicketsSla(tx, [ticket], now, cache);
 }
+
+/** The same for many tickets at once, in a fixed number of statements (the sweep's on_breach actions). */
+export async function refreshTicketsSla(tx: Tx, subjects: SlaSubject[], now: Date, cache?: SlaSettingsCache): Promise<SlaRow[]> {
+  if (subjects.length === 0) return [];
+  const ids = subjects.map((t) => t.id);
+  const customerIds = [...new Set(subjects.map((t) => t.customer_id))];
+  const [tiers, active, histories] = await Promise.all([
+    tx.selectFrom('customers').select(['id', 'tier']).where('id', 'in', customerIds).execute(),
+    activePolicies(tx, cache),
+    historiesFor(tx, ids),
+  ]);
+  const tierOf = new Map(tiers.map((c) => [c.id, c.tier]));
+  const rows = subjects.flatMap((t) => {
+    const m = matchPolicy(active, t, tierOf.get(t.customer_id) ?? 'standard');
+    return m ? slaRows(t.id, m.policy.id, clocksOf(m, t.reported_at, histories.get(t.id)!, now)) : [];
+  });
+  // Metrics a ticket no longer has (its new policy has no periodic update, say) go.
+  await sql`
+    delete from ticket_sla s
+    where s.ticket_id = any(${ids}::uuid[])
+      and (s.ticket_id, s.metric) not in (select * from unnest(${rows.map((r) => r.ticket_id)}::uuid[], ${rows.map((r) => r.metric)}::text[]))`.execute(tx);
+  if (rows.length === 0) return [];
+  const stored: SlaRow[] = [];
+  // The stored clocks come back from the upsert, with the sweep's records kept.
+  for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+    stored.push(
+      ...(await tx
+        .insertInto('ticket_sla')
+        .values(rows.slice(i, i + UPSERT_CHUNK))
+        .onConflict((oc) =>
+          oc.columns(['ticket_id', 'metric']).doUpdateSet((eb) => ({
+            policy_id: eb.ref('excluded.policy_id'),
+            target_minutes: eb.ref('excluded.target_minutes'),
+            started_at: eb.ref('excluded.started_at'),
+            due_at: eb.ref('excluded.due_at'),
+            warn_at: eb.ref('excluded.warn_at'),
+            completed_at: eb.ref('excluded.completed_at'),
+            paused: eb.ref('excluded.paused'),
+            state: eb.ref('excluded.state'),
+          })),
+        )
+        .returning(SLA_ROW_COLUMNS)
+        .execute()),
+    );
+  }
+  return stored;
+}
+
+/** Rows per upsert statement: ten parameters a row stays under Postgres's 65,535. */
+const UPSERT_CHUNK = 2_000;
 
 const SLA_ROW_COLUMNS = ['ticket_id', 'metric', 'due_at', 'warn_at', 'completed_at', 'paused', 'state', 'warned_at', 'breached_at'] as const;
 export type SlaRow = Pick<Selectable<TicketSlaTable>, 'ticket_id' | 'metric' | 'due_at' | 'warn_at' | 'completed_at' | 'paused' | 'state' | 'warned_at' | 'breached_at'>;

@@ -28,7 +28,7 @@ interface Step {
 const apiName = (a: TicketAction) => (a === 'follow_up' ? 'follow-up' : a);
 
 /** Routes a ticket and records why; null with the diagnosis when nobody fits. */
-async function route(tx: Tx, ticket: Pick<TicketRow, 'tier' | 'region' | 'category'>, now: Date) {
+export async function route(tx: Tx, ticket: Pick<TicketRow, 'tier' | 'region' | 'category'>, now: Date) {
   const criteria = { tier: ticket.tier, region: ticket.region, category: ticket.category };
   // First without waiting, so racing assignments spread over free candidates; if every
   // candidate was locked by a racing assignment, wait for one and take it if it still has room.

@@ -2,6 +2,7 @@ import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { applyKeyset } from '../../db/keyset.ts';
 import type { Db, EventsTable, TicketSlaTable, TicketTimelineTable, TicketsTable, Tx } from '../../db/types.ts';
 import type { Keyset } from '../../http/pagination.ts';
+import { breachedTicketIds, warnedTicketIds } from '../sla/clock-predicates.ts';
 
 export const TICKET_COLUMNS = [
   'id',
@@ -71,6 +72,11 @@ export async function findTicketWithSla(db: Db | Tx, id: string) {
   return db.selectFrom('tickets').select([...TICKET_COLUMNS, slaJson]).where('id', '=', id).executeTakeFirst();
 }
 
+export async function findTicketsWithSla(db: Db | Tx, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('tickets').select([...TICKET_COLUMNS, slaJson]).where('id', 'in', ids).execute();
+}
+
 export async function lockTicket(tx: Tx, id: string): Promise<TicketRow | undefined> {
   return tx.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
 }
@@ -111,6 +117,9 @@ export interface TicketFilter {
   created_from?: string;
   created_to?: string;
   q?: string;
+  /** ok | warning | breached, judged at `now` (see clock-predicates.ts). */
+  sla_state?: 'ok' | 'warning' | 'breached';
+  now?: Date;
 }
 
 function searchCondition(q: string) {
@@ -136,6 +145,14 @@ function filtered(db: Db, f: Omit<TicketFilter, 'q'>) {
   if (f.complaint_major === false) q = q.where('complaint_major', '=', false);
   if (f.created_from) q = q.where('created_at', '>=', new Date(f.created_from));
   if (f.created_to) q = q.where('created_at', '<', new Date(f.created_to));
+  if (f.sla_state) {
+    const now = f.now ?? new Date();
+    const breached = sql<boolean>`tickets.id in ${breachedTicketIds(now)}`;
+    const warned = sql<boolean>`tickets.id in ${warnedTicketIds(now)}`;
+    if (f.sla_state === 'breached') q = q.where(breached);
+    else if (f.sla_state === 'warning') q = q.where(warned).where(sql<boolean>`not ${breached}`);
+    else q = q.where(sql<boolean>`not ${breached}`).where(sql<boolean>`not ${warned}`);
+  }
   return q;
 }
 

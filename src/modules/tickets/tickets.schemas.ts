@@ -127,6 +127,11 @@ export const TicketListQuery = Type.Object(
     complaint_major: Type.Optional(Type.Boolean({ description: 'true: the managers’ queue of open major complaints.' })),
     created_from: Type.Optional(Timestamp),
     created_to: Type.Optional(Timestamp),
+    sla_state: Type.Optional(
+      StringEnum(['ok', 'warning', 'breached'] as const, {
+        description: 'breached: a clock breached (recorded, completed late, or running past due); warning: not breached and a running clock past its warning time; ok: neither.',
+      }),
+    ),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full text over subject and description, Chinese or Latin.' })),
   },
   { additionalProperties: false },

@@ -189,7 +189,8 @@ export async function getTicket(deps: TicketDeps, actor: Actor, id: string): Pro
 
 export async function listTickets(deps: TicketDeps, actor: Actor, q: TicketListQuery) {
   const ks = keysetFrom(q);
-  const { limit: _l, cursor: _c, updated_since: _u, ...filter } = q;
+  const { limit: _l, cursor: _c, updated_since: _u, ...rest } = q;
+  const filter: repo.TicketFilter = { ...rest, now: deps.clock.now() };
   if (actor.role === 'technician') {
     // A technician's list is its own tickets, whatever technician_id it asks for.
     if (filter.technician_id && filter.technician_id !== actor.technicianId) return { data: [], next_cursor: null };
