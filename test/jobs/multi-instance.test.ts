@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../src/db/database.ts';
+import { freePort } from '../../src/db/embedded.ts';
+import { createTestDatabase } from '../helpers/app.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+/** `npm start` as it runs, on a shared database with the scheduler on. */
+function start(env: Record<string, string>) {
+  const args = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).split(/\s+/).slice(1);
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('three service processes with cron on, one database', () => {
+  it('record each breach once, each tick run by one of them', async () => {
+    const { url } = await createTestDatabase();
+    const key = `ak_multi_${randomBytes(24).toString('base64url')}`;
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const procs = ports.map((port) =>
+      start({ DATABASE_URL: url, PORT: String(port), BOOTSTRAP_API_KEY: key, CRON_ENABLED: 'true', SLA_SWEEP_SCHEDULE: '* * * * * *', SLA_SWEEP_BATCH_SIZE: '7' }),
+    );
+    const call = (port: number, method: string, p: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${port}${p}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    for (const port of ports) await until(`instance on ${port}`, async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined), 30_000);
+
+    const customer = await (await call(ports[0]!, 'POST', '/v1/customers', { name: 'Three', region: 'multi' })).json();
+    // Urgent tickets run around the clock with a 60-minute first response: reported just under
+    // an hour ago, each falls due a few seconds from now, while the three schedulers run; every
+    // third is overdue already.
+    const now = Date.now();
+    const tickets: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const reported = new Date(now - 60 * 60_000 + (i % 3 === 0 ? -120_000 : 5_000 + i * 100)).toISOString();
+      const res = await call(ports[i % 3]!, 'POST', '/v1/tickets', {
+        customer_id: customer.id, type: 'repair', channel: 'phone', priority: 'urgent', category: 'multi', subject: `Due ${i}`, reported_at: reported,
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      tickets.push((await res.json()).id);
+    }
+
+    const db = createDatabase(url, { poolSize: 1 });
+    try {
+      const recorded = await until(
+        'every first response breach recorded',
+        async () => {
+          const { rows } = await sql<{ n: number }>`
+            select count(*)::int as n from sla_breaches where ticket_id = any(${tickets}::uuid[]) and kind = 'breach' and metric = 'first_response'`.execute(db.db);
+          return rows[0]!.n === tickets.length ? rows[0]!.n : undefined;
+        },
+        60_000,
+      ).catch(async (err: Error) => {
+        const runs = await sql`select instance, status, error, counts from job_runs order by started_at desc limit 5`.execute(db.db);
+        const sla = await sql`select metric, due_at, state, warned_at, breached_at, paused, completed_at from ticket_sla where ticket_id = ${tickets[0]}`.execute(db.db);
+        throw new Error(`${err.message}\n${JSON.stringify(runs.rows)}\n${JSON.stringify(sla.rows)}\n${procs.map((p) => p.output()).join('\n')}`);
+      });
+      expect(recorded).toBe(30);
+      // Two more seconds of ticks by three schedulers change nothing.
+      await new Promise((r) => setTimeout(r, 2_000));
+      const { rows } = await sql<{ records: number; distinct_records: number; events: number; timeline: number }>`
+        select (select count(*)::int from sla_breaches where ticket_id = any(${tickets}::uuid[])) as records,
+               (select count(distinct (ticket_id, metric, kind))::int from sla_breaches where ticket_id = any(${tickets}::uuid[])) as distinct_records,
+               (select count(*)::int from events where resource_id = any(${tickets}::uuid[]) and type in ('ticket.sla_breached', 'ticket.sla_warning')) as events,
+               (select count(*)::int from ticket_timeline where ticket_id = any(${tickets}::uuid[]) and entry = 'sla') as timeline`.execute(db.db);
+      const r = rows[0]!;
+      expect(r.records).toBe(r.distinct_records);
+      expect(r.events).toBe(r.records);
+      expect(r.timeline).toBe(r.records);
+      // Escalated once each (urgent breaches escalate): tier 2, never 3 for one breach.
+      const tiers = await sql<{ tier: number; n: number }>`select tier, count(*)::int as n from tickets where id = any(${tickets}::uuid[]) group by tier`.execute(db.db);
+      expect(tiers.rows).toEqual([{ tier: 2, n: 30 }]);
+      const runs = await sql<{ ticks: number; distinct_ticks: number; instances: number }>`
+        select count(*)::int as ticks, count(distinct tick)::int as distinct_ticks, count(distinct instance)::int as instances
+        from job_runs where job_name = 'sla-sweep' and trigger = 'schedule'`.execute(db.db);
+      expect(runs.rows[0]!.ticks).toBe(runs.rows[0]!.distinct_ticks);
+      expect(runs.rows[0]!.ticks).toBeGreaterThan(2);
+    } finally {
+      await db.close();
+      for (const p of procs) p.child.kill('SIGTERM');
+      for (const p of procs) expect(await p.exited, p.output()).toBe(0);
+    }
+  }, 120_000);
+});
