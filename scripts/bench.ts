@@ -6,8 +6,8 @@
 //
 //   BENCH_SECONDS   seconds per load (default 15)     BENCH_CONNECTIONS   (default 50)
 //   BENCH_CUSTOMERS (default 100000)                   BENCH_TICKETS       (default 1000000)
-//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets (default both)
-//   DATABASE_URL    else an embedded Postgres in .bench/
+//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla (default all)
+//   DATABASE_URL    else an embedded Postgres in .bench/ (BENCH_REUSE=1: keep the last run's, seeded)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { createDatabase } from '../src/db/database.ts';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { encodeCursor } from '../src/http/pagination.ts';
+import { benchSla } from './bench-sla.ts';
 import { seedCustomers, seedTechnicians, seedTickets } from './bench-seed.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -128,8 +129,10 @@ async function main(): Promise<void> {
   let url = process.env.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
   const benchDir = path.join(ROOT, '.bench');
+  // BENCH_REUSE=1 keeps .bench from the last run (same seed sizes) and skips the seeding.
+  const reuse = process.env.BENCH_REUSE === '1' && !url;
   if (!url) {
-    await rm(benchDir, { recursive: true, force: true });
+    if (!reuse) await rm(benchDir, { recursive: true, force: true });
     await mkdir(benchDir, { recursive: true });
     const pg = await startEmbeddedPostgres(benchDir, log);
     url = pg.url;
@@ -151,10 +154,19 @@ async function main(): Promise<void> {
     process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   }
   try {
-    const customerIds = await seedCustomers(database.db, CUSTOMERS);
-    const technicianIds = ONLY === 'customers' ? [] : await seedTechnicians(database.db, TECHNICIANS);
-    if (ONLY !== 'customers') await seedTickets(database.db, TICKETS, customerIds, technicianIds);
+    const seeded = reuse ? (await sql<{ n: number }>`select count(*)::int as n from customers`.execute(database.db)).rows[0]!.n > 0 : false;
+    const customerIds = seeded
+      ? (await sql<{ id: string }>`select id from customers order by id`.execute(database.db)).rows.map((r) => r.id)
+      : await seedCustomers(database.db, CUSTOMERS);
+    if (!seeded) {
+      const technicianIds = ONLY === 'customers' ? [] : await seedTechnicians(database.db, TECHNICIANS);
+      if (ONLY !== 'customers') await seedTickets(database.db, TICKETS, customerIds, technicianIds);
+    }
     await sql`analyze`.execute(database.db);
+    if (ONLY === 'sla') {
+      await benchSla(database.db, url, ROOT);
+      return;
+    }
     const sampleIds = (await sql<{ id: string }>`select id from customers order by random() limit 5000`.execute(database.db)).rows.map((r) => r.id);
     // Page 1,000 of 50 (or the last full page of a smaller seed): its cursor is the row before it.
     const deepPage = Math.min(1000, Math.floor(CUSTOMERS / 50));
@@ -244,6 +256,7 @@ async function main(): Promise<void> {
       console.log(`  filtered list p99                 ${r.ticketList?.p99} ms, page 20: ${r.ticketListDeep?.p99 ?? 'n/a'} ms   (aim < 50 ms)`);
     }
     console.log(`  service peak RSS                  ${peak.mb.toFixed(0)} MB   (aim < 250 MB)`);
+    if (ONLY === undefined) await benchSla(database.db, url, ROOT);
   } finally {
     await cleanup();
   }

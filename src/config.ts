@@ -37,6 +37,8 @@ export const EnvSchema = Type.Object({
   SLA_SWEEP_SCHEDULE: Type.String({ minLength: 1, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_SCHEDULE }),
   /** Clocks the SLA sweep handles per transaction. */
   SLA_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_BATCH_SIZE }),
+  /** SLA sweep batches run side by side. */
+  SLA_SWEEP_WORKERS: Type.Integer({ minimum: 1, maximum: 8, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_WORKERS }),
 });
 
 export type Env = Static<typeof EnvSchema>;

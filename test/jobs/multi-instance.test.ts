@@ -52,7 +52,7 @@ describe('three service processes with cron on, one database', () => {
       });
     for (const port of ports) await until(`instance on ${port}`, async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined), 30_000);
 
-    const customer = await (await call(ports[0]!, 'POST', '/v1/customers', { name: 'Three', region: 'multi' })).json();
+    const customer = (await (await call(ports[0]!, 'POST', '/v1/customers', { name: 'Three', region: 'multi' })).json()) as { id: string };
     // Urgent tickets run around the clock with a 60-minute first response: reported just under
     // an hour ago, each falls due a few seconds from now, while the three schedulers run; every
     // third is overdue already.
@@ -64,7 +64,7 @@ describe('three service processes with cron on, one database', () => {
         customer_id: customer.id, type: 'repair', channel: 'phone', priority: 'urgent', category: 'multi', subject: `Due ${i}`, reported_at: reported,
       });
       expect(res.status, await res.clone().text()).toBe(201);
-      tickets.push((await res.json()).id);
+      tickets.push(((await res.json()) as { id: string }).id);
     }
 
     const db = createDatabase(url, { poolSize: 1 });

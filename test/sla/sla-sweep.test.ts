@@ -185,11 +185,11 @@ describe('exactly once under concurrency and failure', () => {
     return rows[0]!;
   };
 
-  it('three sweeps at once record each breach once', async () => {
+  it('three sweeps at once (two of them with two workers) record each breach once', async () => {
     const { customer: c } = await dueTickets(30);
     // Each ticket's first response and resolution are due.
     const expected = 60;
-    const results = await Promise.all([sweep({ batchSize: 7 }), sweep({ batchSize: 7 }), sweep({ batchSize: 7 })]);
+    const results = await Promise.all([sweep({ batchSize: 7, workers: 2 }), sweep({ batchSize: 7, workers: 2 }), sweep({ batchSize: 7 })]);
     expect(results.reduce((s, r) => s + r.breaches, 0)).toBe(expected);
     expect(await countFor(c)).toEqual({ records: expected, distinct_records: expected, events: expected, timeline: expected });
     expect((await sweep()).breaches).toBe(0);
