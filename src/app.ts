@@ -27,11 +27,13 @@ import { ticketActionRoutes } from './modules/tickets/tickets.actions.routes.ts'
 import { eventRoutes } from './modules/events/events.routes.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { jobRoutes } from './modules/jobs/jobs.routes.ts';
-import { buildJobs } from './jobs/jobs.ts';
+import { DEFAULT_JOB_SETTINGS, buildJobs, surveySettings } from './jobs/jobs.ts';
+import { surveyRoutes } from './modules/surveys/surveys.routes.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'>;
+  config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'> &
+    Partial<Pick<Config, 'PUBLIC_BASE_URL' | 'SURVEY_DELAY_MINUTES' | 'SURVEY_TTL_DAYS' | 'SURVEY_RECOVERY_CSAT' | 'PUBLIC_RATE_LIMIT_PER_MINUTE'>>;
   db: Db;
   /** The pool behind db; given, API keys are cached and invalidated by LISTEN/NOTIFY. */
   pool?: pg.Pool;
@@ -136,8 +138,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(slaRoutes, { db: deps.db, clock: deps.clock });
   await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? buildJobs() });
   await app.register(auditRoutes, { db: deps.db });
+  const jobSettings = { ...DEFAULT_JOB_SETTINGS, ...stripUndefined(deps.config) };
+  await app.register(surveyRoutes, {
+    db: deps.db,
+    clock: deps.clock,
+    surveys: surveySettings(jobSettings),
+    publicRateLimitPerMinute: deps.config.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 30,
+  });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: 'Aftercare API' } });
   return app;
 }
+
+const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -37,6 +37,14 @@ export const EnvSchema = Type.Object({
   SLA_SWEEP_SCHEDULE: Type.String({ minLength: 1, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_SCHEDULE }),
   /** Clocks the SLA sweep handles per transaction. */
   SLA_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_BATCH_SIZE }),
+  /** Minutes after resolution before survey-dispatch sends the satisfaction survey. */
+  SURVEY_DELAY_MINUTES: Type.Integer({ minimum: 0, maximum: 43_200, default: 60 }),
+  /** Days a survey can be answered. */
+  SURVEY_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 14 }),
+  /** A csat at or below this opens a service-recovery care ticket. */
+  SURVEY_RECOVERY_CSAT: Type.Integer({ minimum: 1, maximum: 5, default: 2 }),
+  /** Requests per minute per client address on the public survey routes. */
+  PUBLIC_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   /** SLA sweep batches run side by side. */
   SLA_SWEEP_WORKERS: Type.Integer({ minimum: 1, maximum: 8, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_WORKERS }),
 });

@@ -268,7 +268,61 @@ export interface SlaBreachesTable {
   actions: Json<string[]>;
 }
 
+export interface SurveysTable {
+  id: string;
+  ticket_id: string;
+  customer_id: string;
+  technician_id: string | null;
+  status: 'open' | 'answered' | 'expired';
+  trigger: 'resolved' | 'manual';
+  token_hash: Buffer;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  answered_at: Timestamp | null;
+  csat: number | null;
+  nps: number | null;
+  dimensions: Json<Record<string, number> | null>;
+  comment: string | null;
+  recovery_ticket_id: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface SurveyRequestsTable {
+  ticket_id: string;
+  due_at: Timestamp;
+}
+
+export interface FollowUpRemindersTable {
+  ticket_id: string;
+  due_at: Timestamp;
+  sent_at: Timestamp;
+}
+
+export interface ChurnModelTable {
+  id: number;
+  window_days: number;
+  weights: Json<Record<string, number>>;
+  thresholds: Json<{ medium: number; high: number }>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ChurnScoresTable {
+  id: string;
+  customer_id: string;
+  scored_at: Timestamp;
+  score: number;
+  level: 'low' | 'medium' | 'high';
+  factors: Json<unknown[]>;
+}
+
 export interface DB {
+  surveys: SurveysTable;
+  survey_requests: SurveyRequestsTable;
+  follow_up_reminders: FollowUpRemindersTable;
+  churn_model: ChurnModelTable;
+  churn_scores: ChurnScoresTable;
   ticket_sla: TicketSlaTable;
   sla_breaches: SlaBreachesTable;
   calendars: CalendarsTable;

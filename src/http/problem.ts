@@ -57,6 +57,7 @@ export const notFound = (what: string, id?: string) =>
   new Problem(404, 'not-found', 'Not found', id ? `${what} ${id} does not exist` : `${what} does not exist`);
 export const conflict = (detail: string, extra?: Record<string, unknown>) =>
   new Problem(409, 'conflict', 'Conflict', detail, extra ? { extra } : {});
+export const gone = (detail: string) => new Problem(410, 'gone', 'Gone', detail);
 export const preconditionFailed = (detail: string) =>
   new Problem(412, 'precondition-failed', 'Precondition failed', detail);
 export const unprocessable = (slug: string, detail: string, errors?: FieldError[]) =>

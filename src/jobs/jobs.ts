@@ -1,4 +1,5 @@
 import { sweepSla } from '../modules/sla/sla-sweep.ts';
+import { dispatchSurveys } from '../modules/surveys/surveys.service.ts';
 import { housekeeping } from './housekeeping.ts';
 import type { JobDefinition } from './scheduler.ts';
 
@@ -9,9 +10,33 @@ export interface JobSettings {
   SLA_SWEEP_BATCH_SIZE: number;
   /** Sweep batches run side by side (each on its own pooled connection). */
   SLA_SWEEP_WORKERS: number;
+  PUBLIC_BASE_URL: string;
+  SURVEY_DELAY_MINUTES: number;
+  SURVEY_TTL_DAYS: number;
+  SURVEY_RECOVERY_CSAT: number;
 }
 
-export const DEFAULT_JOB_SETTINGS: JobSettings = { SLA_SWEEP_SCHEDULE: '*/5 * * * * *', SLA_SWEEP_BATCH_SIZE: 1000, SLA_SWEEP_WORKERS: 2 };
+export const DEFAULT_JOB_SETTINGS: JobSettings = {
+  SLA_SWEEP_SCHEDULE: '*/5 * * * * *',
+  SLA_SWEEP_BATCH_SIZE: 1000,
+  SLA_SWEEP_WORKERS: 2,
+  PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+  SURVEY_DELAY_MINUTES: 60,
+  SURVEY_TTL_DAYS: 14,
+  SURVEY_RECOVERY_CSAT: 2,
+};
+
+export const surveySettings = (s: Pick<JobSettings, 'PUBLIC_BASE_URL' | 'SURVEY_DELAY_MINUTES' | 'SURVEY_TTL_DAYS' | 'SURVEY_RECOVERY_CSAT'>) => ({
+  publicBaseUrl: s.PUBLIC_BASE_URL,
+  delayMinutes: s.SURVEY_DELAY_MINUTES,
+  ttlDays: s.SURVEY_TTL_DAYS,
+  recoveryCsat: s.SURVEY_RECOVERY_CSAT,
+});
+
+/** Sends the surveys of tickets resolved SURVEY_DELAY_MINUTES ago; expires unanswered ones. */
+export function surveyDispatchJob(settings: JobSettings): JobDefinition {
+  return { name: 'survey-dispatch', schedule: '0 * * * * *', run: (deps) => dispatchSurveys(deps, surveySettings(settings)) };
+}
 
 /** Records SLA warnings and breaches within seconds of their time (see sla-sweep.ts). */
 export function slaSweepJob(settings: JobSettings): JobDefinition {
@@ -24,5 +49,5 @@ export function slaSweepJob(settings: JobSettings): JobDefinition {
 
 /** Every scheduled job, as the scheduler runs them and the jobs API lists them. */
 export function buildJobs(settings: JobSettings = DEFAULT_JOB_SETTINGS): JobDefinition[] {
-  return [slaSweepJob(settings), housekeeping];
+  return [slaSweepJob(settings), surveyDispatchJob(settings), housekeeping];
 }

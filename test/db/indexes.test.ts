@@ -9,6 +9,7 @@ import { customerListQuery } from '../../src/modules/customers/customers.reposit
 import { technicianListQuery } from '../../src/modules/technicians/technicians.repository.ts';
 import { ticketListQuery } from '../../src/modules/tickets/tickets.repository.ts';
 import { slaBreachListQuery } from '../../src/modules/sla/sla-breaches.repository.ts';
+import { surveyListQuery } from '../../src/modules/surveys/surveys.service.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -71,6 +72,11 @@ beforeAll(async () => {
       case when abs(hashtext(t.id::text)) % 300 = 0 then '01900000-0000-7000-8000-000000000011'::uuid else '01900000-0000-7000-8000-000000000013'::uuid end,
       60, t.customer_id, t.technician_id, t.priority, t.tier
     from tickets t cross join (values ('first_response'), ('resolution'), ('follow_up')) as m(metric)`.execute(d.db);
+  await sql`insert into surveys (id, ticket_id, customer_id, technician_id, status, trigger, token_hash, created_at, expires_at, answered_at, csat, updated_at)
+    select gen_random_uuid(), t.id, t.customer_id, t.technician_id, case when n % 50 = 0 then 'open' else 'answered' end, 'resolved', sha256(t.id::text::bytea),
+      t.created_at, t.created_at + interval '14 days', case when n % 50 = 0 then null else t.created_at + interval '1 day' end,
+      case when n % 50 = 0 then null when n % 1000 = 1 then 1 else 5 end, t.created_at
+    from (select *, row_number() over (order by id) as n from tickets) t`.execute(d.db);
   await sql`analyze`.execute(d.db);
 });
 afterAll(async () => d.close());
@@ -123,11 +129,19 @@ describe('every list filter has an index the planner uses', () => {
     ['sla breaches: kind', () => slaBreachListQuery(d.db, { kind: 'warning' }, page), 'sla_breaches_kind'],
     ['sla breaches: metric', () => slaBreachListQuery(d.db, { kind: 'breach', metric: 'follow_up' }, page), 'sla_breaches_metric'],
     ['sla breaches: ticket', () => slaBreachListQuery(d.db, { kind: 'breach', ticket_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'sla_breaches_once'],
-    ['sla breaches: customer', () => slaBreachListQuery(d.db, { kind: 'breach', customer_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'sla_breaches_customer'],
+    ['sla breaches: customer', () => slaBreachListQuery(d.db, { kind: 'breach', customer_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'sla_breaches_customer_at'],
+    ['sla breaches: customer warnings', () => slaBreachListQuery(d.db, { kind: 'warning', customer_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'sla_breaches_customer'],
     ['sla breaches: technician', () => slaBreachListQuery(d.db, { kind: 'breach', technician_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'sla_breaches_technician'],
     ['sla breaches: policy', () => slaBreachListQuery(d.db, { kind: 'breach', policy_id: '01900000-0000-7000-8000-000000000011' }, page), 'sla_breaches_policy'],
     ['sla breaches: time range', () => slaBreachListQuery(d.db, { kind: 'breach', from: new Date('2026-01-10T00:00:00Z'), to: new Date('2026-01-10T02:00:00Z') }, page), 'sla_breaches_at'],
     ['sla breaches: updated_since', () => slaBreachListQuery(d.db, { kind: 'breach' }, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'sla_breaches_recorded'],
+    ['surveys: ticket', () => surveyListQuery(d.db, { ticket_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'surveys_ticket'],
+    ['surveys: customer', () => surveyListQuery(d.db, { customer_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'surveys_customer'],
+    ['surveys: technician', () => surveyListQuery(d.db, { technician_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, page), 'surveys_technician'],
+    ['surveys: open', () => surveyListQuery(d.db, { status: 'open' }, page), 'surveys_status'],
+    ['surveys: low csat', () => surveyListQuery(d.db, { csat_max: 1 }, page), 'surveys_csat'],
+    ['surveys: created range', () => surveyListQuery(d.db, { created_from: '2026-01-10T00:00:00Z', created_to: '2026-01-10T02:00:00Z' }, page), 'surveys_created'],
+    ['surveys: updated_since', () => surveyListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'surveys_updated'],
     ['api keys: updated_since', () => apiKeyListQuery(d.db, {}, sync), 'api_keys_updated'],
   ];
   for (const [name, query, index] of cases) {

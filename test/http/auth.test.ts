@@ -26,9 +26,10 @@ describe('API keys and roles on every route', () => {
     expect(unknown.statusCode).toBe(401);
   });
 
-  it('requires a key on every /v1 route of the OpenAPI document', async () => {
+  it('requires a key on every /v1 route of the OpenAPI document but the public survey ones', async () => {
     const doc = (await t.request({ method: 'GET', url: '/openapi.json', key: null })).json();
-    const paths = Object.entries(doc.paths as Record<string, Record<string, unknown>>).filter(([p]) => p.startsWith('/v1/'));
+    const paths = Object.entries(doc.paths as Record<string, Record<string, unknown>>).filter(([p]) => p.startsWith('/v1/') && !p.startsWith('/v1/public/'));
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/v1/public/'))).toEqual(['/v1/public/surveys/{token}', '/v1/public/surveys/{token}/response']);
     expect(paths.length).toBeGreaterThan(5);
     for (const [path, ops] of paths) {
       for (const method of Object.keys(ops)) {

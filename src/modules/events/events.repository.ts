@@ -17,6 +17,10 @@ export type EventType =
   | 'ticket.complaint_major'
   | 'ticket.sla_warning'
   | 'ticket.sla_breached'
+  | 'ticket.follow_up_due'
+  | 'survey.sent'
+  | 'survey.answered'
+  | 'customer.churn_risk_changed'
   | 'customer.created'
   | 'customer.updated';
 

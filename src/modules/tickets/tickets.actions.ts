@@ -180,6 +180,8 @@ async function perform(tx: Tx, ctx: ChangeContext, t: TicketRow, req: Body, to: 
       });
       if (!decided.ok) throw unprocessable(decided.slug, decided.detail, decided.errors);
       if (occupying) await technicians.releaseSlot(tx, t.technician_id!);
+      // The satisfaction survey goes out SURVEY_DELAY_MINUTES from now (survey-dispatch).
+      await tx.insertInto('survey_requests').values({ ticket_id: id, due_at: now }).onConflict((oc) => oc.column('ticket_id').doUpdateSet({ due_at: now })).execute();
       const resolution = {
         method: b.method,
         summary: b.summary,

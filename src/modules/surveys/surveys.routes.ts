@@ -1,0 +1,80 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ROLES } from '../../http/auth.ts';
+import { changeContext } from '../../http/idempotency.ts';
+import { IdParams, ProblemSchema, problemResponses, ref } from '../../http/schemas.ts';
+import { PublicAnswerResult, PublicSurveySchema, SurveyAnswer, SurveyListQuery, SurveyPage, SurveySchema, TokenParams } from './surveys.schemas.ts';
+import * as surveys from './surveys.service.ts';
+
+export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publicRateLimitPerMinute: number }> = async (app, deps) => {
+  const tags = ['surveys'];
+  app.post(
+    '/v1/tickets/:id/surveys',
+    {
+      config: { access: ROLES.staffWrite },
+      schema: {
+        operationId: 'surveys.create',
+        tags,
+        summary: 'Open a survey for a resolved or closed ticket now (at most one open per ticket: 409)',
+        params: IdParams,
+        response: { 201: ref(SurveySchema), ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      // A replay with the same Idempotency-Key answers without the token: it is never stored.
+      const ctx = changeContext(request, { present: (r) => ({ ...(r as object), token: null, respond_url: null }) });
+      const created = await surveys.createSurvey(deps, ctx, request.params.id);
+      return reply.code(201).header('location', `/v1/surveys/${created.id}`).send(created);
+    },
+  );
+  app.get(
+    '/v1/surveys',
+    {
+      config: { access: ROLES.staffRead },
+      schema: { operationId: 'surveys.list', tags, summary: 'Surveys, newest first', querystring: SurveyListQuery, response: { 200: ref(SurveyPage), ...problemResponses() } },
+    },
+    async (request) => surveys.listSurveys(deps, request.query),
+  );
+  app.get(
+    '/v1/surveys/:id',
+    { config: { access: ROLES.staffRead }, schema: { operationId: 'surveys.get', tags, params: IdParams, response: { 200: ref(SurveySchema), ...problemResponses(404) } } },
+    async (request) => surveys.getSurvey(deps, request.params.id),
+  );
+
+  // Public: the token is the credential. Rate limited per client address, tighter than keys.
+  const publicConfig = {
+    access: 'public' as const,
+    rateLimit: { max: deps.publicRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `public:${request.ip}` },
+  };
+  const publicProblems = Object.fromEntries([400, 404, 409, 410, 429].map((c) => [c, ref(ProblemSchema)]));
+  app.get(
+    '/v1/public/surveys/:token',
+    {
+      config: publicConfig,
+      schema: {
+        operationId: 'publicSurveys.get',
+        tags: ['public'],
+        summary: 'The survey behind a token: its questions and what it is about, without personal data',
+        security: [],
+        params: TokenParams,
+        response: { 200: ref(PublicSurveySchema), ...publicProblems },
+      },
+    },
+    async (request) => surveys.publicSurvey(deps, request.params.token),
+  );
+  app.post(
+    '/v1/public/surveys/:token/response',
+    {
+      config: { ...publicConfig, idempotent: false },
+      schema: {
+        operationId: 'publicSurveys.answer',
+        tags: ['public'],
+        summary: 'Answer the survey, once (again: 409; expired: 410)',
+        security: [],
+        params: TokenParams,
+        body: SurveyAnswer,
+        response: { 200: ref(PublicAnswerResult), ...publicProblems },
+      },
+    },
+    async (request) => surveys.answerSurvey(deps, request.params.token, request.body),
+  );
+};
