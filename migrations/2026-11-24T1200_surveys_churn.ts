@@ -14,7 +14,7 @@ export const DEFAULT_CHURN_MODEL = {
     silence: 5,
     open_ticket_age: 10,
   },
-  thresholds: { medium: 30, high: 60 },
+  thresholds: { medium: 30, high: 60, lost_after_days: 365 },
 };
 
 export async function up(db: Kysely<unknown>): Promise<void> {

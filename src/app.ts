@@ -29,6 +29,7 @@ import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { jobRoutes } from './modules/jobs/jobs.routes.ts';
 import { DEFAULT_JOB_SETTINGS, buildJobs, surveySettings } from './jobs/jobs.ts';
 import { surveyRoutes } from './modules/surveys/surveys.routes.ts';
+import { churnRoutes } from './modules/churn/churn.routes.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
 
 export interface AppDeps {
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(slaRoutes, { db: deps.db, clock: deps.clock });
   await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? buildJobs() });
   await app.register(auditRoutes, { db: deps.db });
+  await app.register(churnRoutes, { db: deps.db, clock: deps.clock });
   const jobSettings = { ...DEFAULT_JOB_SETTINGS, ...stripUndefined(deps.config) };
   await app.register(surveyRoutes, {
     db: deps.db,

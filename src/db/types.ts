@@ -1,3 +1,4 @@
+import type { FactorScore } from '../modules/churn/churn-score.ts';
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /** A timestamptz: written as a Date, read as a Date. */
@@ -25,7 +26,7 @@ export interface ApiKeysTable {
 export interface ChurnRisk {
   score: number;
   level: 'low' | 'medium' | 'high';
-  factors: { factor: string; value: number; contribution: number }[];
+  factors: FactorScore[];
   scored_at: string;
 }
 
@@ -303,7 +304,7 @@ export interface ChurnModelTable {
   id: number;
   window_days: number;
   weights: Json<Record<string, number>>;
-  thresholds: Json<{ medium: number; high: number }>;
+  thresholds: Json<{ medium: number; high: number; lost_after_days: number }>;
   updated_at: Timestamp;
   version: Generated<number>;
 }

@@ -1,5 +1,7 @@
 import { sweepSla } from '../modules/sla/sla-sweep.ts';
 import { dispatchSurveys } from '../modules/surveys/surveys.service.ts';
+import { scanChurn } from '../modules/churn/churn.service.ts';
+import { remindFollowUps } from '../modules/sla/follow-up-reminders.ts';
 import { housekeeping } from './housekeeping.ts';
 import type { JobDefinition } from './scheduler.ts';
 
@@ -47,7 +49,13 @@ export function slaSweepJob(settings: JobSettings): JobDefinition {
   };
 }
 
+/** Scores every customer's churn risk, daily at 02:30 (and on demand through the jobs API). */
+export const churnScanJob: JobDefinition = { name: 'churn-scan', schedule: '0 30 2 * * *', run: (deps) => scanChurn(deps) };
+
+/** Tells, once, about each follow-up call coming due within a day. */
+export const followUpRemindersJob: JobDefinition = { name: 'follow-up-reminders', schedule: '0 */15 * * * *', run: (deps) => remindFollowUps(deps) };
+
 /** Every scheduled job, as the scheduler runs them and the jobs API lists them. */
 export function buildJobs(settings: JobSettings = DEFAULT_JOB_SETTINGS): JobDefinition[] {
-  return [slaSweepJob(settings), surveyDispatchJob(settings), housekeeping];
+  return [slaSweepJob(settings), surveyDispatchJob(settings), followUpRemindersJob, churnScanJob, housekeeping];
 }

@@ -6,7 +6,7 @@ import type { Keyset } from '../../http/pagination.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 
-export type AuditResource = 'customer' | 'asset' | 'api_key' | 'technician' | 'calendar' | 'sla_policy';
+export type AuditResource = 'customer' | 'asset' | 'api_key' | 'technician' | 'calendar' | 'sla_policy' | 'churn_model';
 
 export interface AuditEntry {
   action: string;

@@ -26,8 +26,8 @@ export const AuditQuery = Type.Object(
     ...ListQueryBase,
     resource: Type.Optional(
       Type.String({
-        pattern: '^(customer|asset|api_key|technician|calendar|sla_policy)(/[0-9a-fA-F-]{36})?$',
-        description: 'A resource type (customer, asset, api_key, technician, calendar, sla_policy), optionally with /<id>.',
+        pattern: '^(customer|asset|api_key|technician|calendar|sla_policy|churn_model)(/[0-9a-fA-F-]{36})?$',
+        description: 'A resource type (customer, asset, api_key, technician, calendar, sla_policy, churn_model), optionally with /<id>.',
       }),
     ),
     actor: Type.Optional(Type.String({ format: 'uuid', description: 'The id of the API key that acted.' })),

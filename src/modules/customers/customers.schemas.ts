@@ -1,3 +1,4 @@
+import { ChurnFactorSchema } from '../churn/churn.schemas.ts';
 import Type, { type Static } from 'typebox';
 import { Email, ListQueryBase, Nullable, Page, Phone, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
@@ -21,9 +22,7 @@ export const ChurnRiskSchema = Type.Object(
   {
     score: Type.Number({ minimum: 0, maximum: 100 }),
     level: ChurnLevel,
-    factors: Type.Array(
-      Type.Object({ factor: Type.String(), value: Type.Number(), contribution: Type.Number() }, { additionalProperties: false }),
-    ),
+    factors: Type.Array(ChurnFactorSchema),
     scored_at: Timestamp,
   },
   { $id: 'ChurnRisk', additionalProperties: false },

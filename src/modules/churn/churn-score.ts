@@ -1,0 +1,115 @@
+/**
+ * The churn-risk score as a pure function of a customer's service signals over the model's
+ * window: each factor is normalised to 0..1 by a fixed, documented rule, weighted, and the
+ * weighted mean scaled to 0–100. Every factor's contribution (in score points) is returned,
+ * so the score can be checked by hand: the contributions add up to the score before rounding.
+ */
+
+export const FACTORS = [
+  'satisfaction',
+  'satisfaction_trend',
+  'low_scores',
+  'complaints',
+  'sla_breaches',
+  'reopened',
+  'repeat_faults',
+  'silence',
+  'open_ticket_age',
+] as const;
+export type Factor = (typeof FACTORS)[number];
+
+export interface ChurnModel {
+  window_days: number;
+  weights: Record<Factor, number>;
+  thresholds: { medium: number; high: number; lost_after_days: number };
+}
+
+/** What the scan measures for one customer (counts within the window unless said otherwise). */
+export interface Signals {
+  answers: number;
+  /** Mean csat of the answers in the window; null without any. */
+  avg_csat: number | null;
+  /** Mean csat in the most recent third of the window, and before it; null without answers there. */
+  recent_avg_csat: number | null;
+  earlier_avg_csat: number | null;
+  /** Answers with csat ≤ 2. */
+  low_scores: number;
+  complaints: number;
+  sla_breaches: number;
+  /** Tickets reopened at least once. */
+  reopened: number;
+  /** Repair tickets beyond the first on the same product. */
+  repeat_faults: number;
+  /** Days since the customer's last ticket or answer (or since it was created), whatever the window. */
+  days_since_contact: number;
+  /** Age in days of its oldest open ticket; 0 without one. */
+  oldest_open_days: number;
+}
+
+export interface FactorScore {
+  factor: Factor;
+  /** The signal it comes from, as measured. */
+  value: number | null;
+  /** 0..1 after the factor's rule. */
+  normalized: number;
+  weight: number;
+  /** Points of the 0–100 score this factor adds. */
+  contribution: number;
+  rule: string;
+}
+
+export interface Score {
+  score: number;
+  level: 'low' | 'medium' | 'high';
+  factors: FactorScore[];
+}
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Each factor's measured value and its 0..1 rule. */
+function normalise(f: Factor, s: Signals, m: ChurnModel): { value: number | null; normalized: number; rule: string } {
+  switch (f) {
+    case 'satisfaction':
+      return { value: s.avg_csat, normalized: s.avg_csat === null ? 0 : clamp01((5 - s.avg_csat) / 4), rule: '(5 − mean csat) / 4; no answers: 0' };
+    case 'satisfaction_trend': {
+      const drop = s.recent_avg_csat !== null && s.earlier_avg_csat !== null ? s.earlier_avg_csat - s.recent_avg_csat : null;
+      return { value: drop, normalized: drop === null ? 0 : clamp01(drop / 2), rule: 'drop of mean csat (earlier − last third of the window) / 2' };
+    }
+    case 'low_scores':
+      return { value: s.low_scores, normalized: clamp01(s.low_scores / 2), rule: 'answers with csat ≤ 2, / 2' };
+    case 'complaints':
+      return { value: s.complaints, normalized: clamp01(s.complaints / 2), rule: 'complaints / 2' };
+    case 'sla_breaches':
+      return { value: s.sla_breaches, normalized: clamp01(s.sla_breaches / 3), rule: 'SLA breaches suffered / 3' };
+    case 'reopened':
+      return { value: s.reopened, normalized: clamp01(s.reopened / 2), rule: 'tickets reopened / 2' };
+    case 'repeat_faults':
+      return { value: s.repeat_faults, normalized: clamp01(s.repeat_faults / 2), rule: 'repeat repairs on the same product / 2' };
+    case 'silence':
+      return { value: s.days_since_contact, normalized: clamp01(s.days_since_contact / m.window_days), rule: 'days since last contact / window days' };
+    case 'open_ticket_age':
+      return { value: s.oldest_open_days, normalized: clamp01(s.oldest_open_days / 30), rule: 'age of the oldest open ticket in days / 30' };
+  }
+}
+
+export function scoreCustomer(s: Signals, m: ChurnModel): Score {
+  const total = FACTORS.reduce((sum, f) => sum + (m.weights[f] ?? 0), 0);
+  let raw = 0;
+  const factors = FACTORS.map((f) => {
+    const n = normalise(f, s, m);
+    const weight = m.weights[f] ?? 0;
+    const points = total ? (100 * weight * n.normalized) / total : 0;
+    raw += points;
+    return { factor: f, value: n.value === null ? null : round1(n.value), normalized: Math.round(n.normalized * 1000) / 1000, weight, contribution: round1(points), rule: n.rule };
+  });
+  const score = Math.round(raw);
+  const level = score >= m.thresholds.high ? 'high' : score >= m.thresholds.medium ? 'medium' : 'low';
+  return { score, level, factors };
+}
+
+/** Lifecycle kept by the scan: lost after long silence, at risk while the level is high, else active. */
+export function lifecycleOf(s: Pick<Signals, 'days_since_contact'>, level: Score['level'], m: ChurnModel): 'active' | 'at_risk' | 'lost' {
+  if (s.days_since_contact >= m.thresholds.lost_after_days) return 'lost';
+  return level === 'high' ? 'at_risk' : 'active';
+}

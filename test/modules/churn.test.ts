@@ -1,0 +1,164 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CHURN_MODEL } from '../../migrations/2026-11-24T1200_surveys_churn.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { scanChurn } from '../../src/modules/churn/churn.service.ts';
+import { lifecycleOf, scoreCustomer, type ChurnModel, type Signals } from '../../src/modules/churn/churn-score.ts';
+import { remindFollowUps } from '../../src/modules/sla/follow-up-reminders.ts';
+import { sweepSla } from '../../src/modules/sla/sla-sweep.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+
+const model = DEFAULT_CHURN_MODEL as ChurnModel;
+const quiet: Signals = {
+  answers: 0, avg_csat: null, recent_avg_csat: null, earlier_avg_csat: null, low_scores: 0, complaints: 0, sla_breaches: 0, reopened: 0, repeat_faults: 0,
+  days_since_contact: 0, oldest_open_days: 0,
+};
+
+describe('the churn score, by hand', () => {
+  it('weights each normalised factor: an unhappy customer with breaches and an old open ticket scores 58 (medium)', () => {
+    // Weights add up to 110. Weighted factors: satisfaction 25×0.75, trend 10×1, low scores 15×0.5,
+    // complaints 15×0.5, breaches 10×1, reopened 0, repeat faults 10×0.5, silence 5×0.1,
+    // open ticket age 10×0.5 = 64.25; × 100 / 110 = 58.4.
+    const s = scoreCustomer(
+      { ...quiet, answers: 2, avg_csat: 2, recent_avg_csat: 1, earlier_avg_csat: 3, low_scores: 1, complaints: 1, sla_breaches: 3, repeat_faults: 1, days_since_contact: 18, oldest_open_days: 15 },
+      model,
+    );
+    expect(s.score).toBe(58);
+    expect(s.level).toBe('medium');
+    const by = Object.fromEntries(s.factors.map((f) => [f.factor, f.contribution]));
+    expect(by).toEqual({ satisfaction: 17, satisfaction_trend: 9.1, low_scores: 6.8, complaints: 6.8, sla_breaches: 9.1, reopened: 0, repeat_faults: 4.5, silence: 0.5, open_ticket_age: 4.5 });
+    expect(s.factors.find((f) => f.factor === 'satisfaction')).toMatchObject({ value: 2, normalized: 0.75, weight: 25 });
+  });
+
+  it('is 0 for a quiet, recently seen customer with no answers, and 100 when every factor is at its worst', () => {
+    expect(scoreCustomer(quiet, model)).toMatchObject({ score: 0, level: 'low' });
+    const worst = scoreCustomer(
+      { answers: 9, avg_csat: 1, recent_avg_csat: 1, earlier_avg_csat: 5, low_scores: 9, complaints: 9, sla_breaches: 9, reopened: 9, repeat_faults: 9, days_since_contact: 999, oldest_open_days: 99 },
+      model,
+    );
+    expect(worst).toMatchObject({ score: 100, level: 'high' });
+  });
+
+  it('levels by thresholds and keeps the lifecycle', () => {
+    const m = { ...model, thresholds: { medium: 10, high: 20, lost_after_days: 365 } };
+    expect(scoreCustomer({ ...quiet, complaints: 2 }, m)).toMatchObject({ score: 14, level: 'medium' }); // 15 / 110
+    expect(lifecycleOf({ days_since_contact: 400 }, 'low', m)).toBe('lost');
+    expect(lifecycleOf({ days_since_contact: 4 }, 'high', m)).toBe('at_risk');
+    expect(lifecycleOf({ days_since_contact: 4 }, 'medium', m)).toBe('active');
+  });
+});
+
+describe('the churn scan', () => {
+  let t: TestApp;
+  const log = pino({ level: 'silent' });
+  beforeAll(async () => {
+    t = await createTestApp({ clock: new ManualClock('2026-03-09T01:00:00Z') });
+    await t.request({ method: 'POST', url: '/v1/technicians', payload: { name: 'C', tier: 1, regions: ['west'], skills: ['tv'], max_open_tickets: 50 } });
+  });
+  afterAll(async () => t.close());
+
+  const scan = () => scanChurn({ db: t.database.db, clock: t.clock, log });
+
+  async function unhappyCustomer() {
+    const c = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'Unhappy', region: 'west' } })).json();
+    const reported = new Date(t.clock.now().getTime() - 20 * 86_400_000).toISOString();
+    for (let i = 0; i < 2; i++) {
+      const k = (await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: c.id, type: 'complaint', channel: 'phone', category: 'tv', subject: 'Bad', reported_at: reported } })).json();
+      await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/assign`, payload: { auto: true } });
+      await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/start` });
+      await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/resolve`, payload: { method: 'repair', summary: 'x', root_cause: 'y' } });
+      const s = (await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/surveys` })).json();
+      expect((await t.request({ method: 'POST', url: `/v1/public/surveys/${s.token}/response`, payload: { csat: 1 }, key: null })).statusCode).toBe(200);
+    }
+    // An open repair reported three weeks ago, well past its clocks.
+    await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: c.id, type: 'repair', channel: 'phone', category: 'tv', subject: 'Still broken', reported_at: reported } });
+    await sweepSla({ db: t.database.db, clock: t.clock, log }, { batchSize: 100 });
+    return c as { id: string };
+  }
+
+  it('scores every customer with factors, opens one retention ticket on entering high, and a second scan changes nothing', async () => {
+    const happy = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'Happy', region: 'west' } })).json();
+    const c = await unhappyCustomer();
+    const first = await scan();
+    expect(first.customers_scored).toBeGreaterThanOrEqual(2);
+    expect(first.entered_high).toBe(1);
+    expect(first.care_tickets_opened).toBe(1);
+
+    const risk = (await t.request({ method: 'GET', url: `/v1/customers/${c.id}/churn-risk` })).json();
+    expect(risk).toMatchObject({ customer_id: c.id, level: 'high', lifecycle_status: 'at_risk' });
+    expect(risk.score).toBeGreaterThanOrEqual(60);
+    const sum = risk.factors.reduce((s: number, f: { contribution: number }) => s + f.contribution, 0);
+    expect(Math.abs(sum - risk.score)).toBeLessThan(1);
+    expect(risk.factors.find((f: { factor: string }) => f.factor === 'low_scores')).toMatchObject({ value: 2, normalized: 1 });
+    expect(risk.history).toEqual([{ scored_at: '2026-03-09T01:00:00.000Z', score: risk.score, level: 'high' }]);
+    expect((await t.request({ method: 'GET', url: `/v1/customers/${happy.id}/churn-risk` })).json()).toMatchObject({ score: 0, level: 'low', lifecycle_status: 'active' });
+
+    const care = await t.database.db.selectFrom('tickets').select(['type', 'category', 'status', 'priority']).where('customer_id', '=', c.id).where('category', '=', 'retention').execute();
+    expect(care).toEqual([{ type: 'care', category: 'retention', status: 'new', priority: 'high' }]);
+    const events = await t.database.db.selectFrom('events').select(['type', 'data']).where('resource_id', '=', c.id).where('type', '=', 'customer.churn_risk_changed').execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ id: c.id, status: 'at_risk', churn_risk: { level: 'high' } });
+    // Filterable by lifecycle and level.
+    const atRisk = (await t.request({ method: 'GET', url: '/v1/customers?status=at_risk' })).json().data.map((x: { id: string }) => x.id);
+    expect(atRisk).toEqual([c.id]);
+    expect((await t.request({ method: 'GET', url: '/v1/customers?churn_risk_level=high' })).json().data.map((x: { id: string }) => x.id)).toEqual([c.id]);
+
+    const second = await scan();
+    expect(second).toMatchObject({ changed: 0, level_changed: 0, entered_high: 0, care_tickets_opened: 0 });
+    expect(await t.database.db.selectFrom('tickets').select('id').where('customer_id', '=', c.id).where('category', '=', 'retention').execute()).toHaveLength(1);
+
+    // A day later the silence factor moves the score a little: history grows, no new ticket or event.
+    t.clock.advance(40 * 86_400_000);
+    const later = await scan();
+    expect(later.care_tickets_opened).toBe(0);
+    expect((await t.request({ method: 'GET', url: `/v1/customers/${c.id}/churn-risk` })).json().history.length).toBeGreaterThanOrEqual(1);
+    t.clock.advance(-40 * 86_400_000);
+  });
+
+  it('runs through the jobs API, claimed like every job', async () => {
+    const res = await t.request({ method: 'POST', url: '/v1/jobs/churn-scan/run' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ job: 'churn-scan', status: 'succeeded', counts: { customers_scored: expect.any(Number) } });
+  });
+
+  it('GET|PUT /v1/churn/model validates, versions and audits the model', async () => {
+    const current = await t.request({ method: 'GET', url: '/v1/churn/model' });
+    expect(current.json()).toMatchObject({ window_days: 180, thresholds: { medium: 30, high: 60, lost_after_days: 365 }, version: 1 });
+    const body = { window_days: 90, weights: { ...DEFAULT_CHURN_MODEL.weights, silence: 0 }, thresholds: { medium: 25, high: 50, lost_after_days: 365 } };
+    expect((await t.request({ method: 'PUT', url: '/v1/churn/model', payload: { ...body, thresholds: { medium: 60, high: 50, lost_after_days: 365 } } })).statusCode).toBe(422);
+    expect((await t.request({ method: 'PUT', url: '/v1/churn/model', payload: { ...body, weights: { satisfaction: 1 } } })).statusCode).toBe(400);
+    expect((await t.request({ method: 'PUT', url: '/v1/churn/model', payload: body, headers: { 'if-match': '"7"' } })).statusCode).toBe(412);
+    const agent = await t.key('agent');
+    expect((await t.request({ method: 'PUT', url: '/v1/churn/model', payload: body, key: agent })).statusCode).toBe(403);
+    const put = await t.request({ method: 'PUT', url: '/v1/churn/model', payload: body, headers: { 'if-match': '"1"' } });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json()).toMatchObject({ window_days: 90, version: 2, thresholds: { high: 50 } });
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?resource=churn_model' })).json().data;
+    expect(audit[0]).toMatchObject({ action: 'updated', resource: { type: 'churn_model' } });
+    expect((await t.request({ method: 'GET', url: '/v1/customers/01a20c20-bb81-70a7-8e07-0eb4f830d29b/churn-risk' })).statusCode).toBe(404);
+  });
+});
+
+describe('follow-up reminders', () => {
+  it('announces each follow-up coming due within a day, once', async () => {
+    const t = await createTestApp({ clock: new ManualClock('2026-03-09T01:00:00Z') });
+    try {
+      await t.request({ method: 'POST', url: '/v1/technicians', payload: { name: 'F', tier: 1, regions: ['f'], skills: ['tv'], max_open_tickets: 5 } });
+      const c = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'F', region: 'f' } })).json();
+      const k = (await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: c.id, type: 'repair', channel: 'phone', category: 'tv', subject: 'x' } })).json();
+      await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/assign`, payload: { auto: true } });
+      await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/start` });
+      await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/resolve`, payload: { method: 'repair', summary: 'x' } });
+      const due = (await t.request({ method: 'GET', url: `/v1/tickets/${k.id}` })).json().sla.follow_up.due_at;
+      const run = () => remindFollowUps({ db: t.database.db, clock: t.clock, log: pino({ level: 'silent' }) });
+      expect(await run()).toEqual({ follow_ups_announced: 0 });
+      t.clock.set(new Date(Date.parse(due) - 23 * 3_600_000));
+      expect(await run()).toEqual({ follow_ups_announced: 1 });
+      expect(await run()).toEqual({ follow_ups_announced: 0 });
+      const events = await t.database.db.selectFrom('events').select('type').where('resource_id', '=', k.id).where('type', '=', 'ticket.follow_up_due').execute();
+      expect(events).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+});
