@@ -6,17 +6,14 @@
 //   3. breach latency with the production schedule: a service instance with its scheduler on
 //      (SLA_SWEEP_SCHEDULE default), clocks falling due at random over a minute, and for each
 //      the time from its due time to its recorded breach.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { systemClock } from '../src/clock.ts';
 import type { Db } from '../src/db/types.ts';
-import { freePort } from '../src/db/embedded.ts';
 import { DEFAULT_JOB_SETTINGS, slaSweepJob } from '../src/jobs/jobs.ts';
 import { runTick } from '../src/jobs/scheduler.ts';
 import { sweepSla } from '../src/modules/sla/sla-sweep.ts';
+import { startService } from './bench-service.ts';
 
 const STANDARD = '01900000-0000-7000-8000-000000000013';
 const URGENT = '01900000-0000-7000-8000-000000000011';
@@ -144,22 +141,8 @@ export async function benchSla(db: Db, url: string, root: string): Promise<Recor
   console.log(`  the same sweep again: ${second.breaches} breaches in ${(performance.now() - again).toFixed(1)} ms`);
 
   // 3. Latency with the production schedule, in a real service process with its scheduler on.
-  const port = await freePort();
-  const startArgs = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start as string).split(/\s+/).slice(1);
-  const service = spawn(process.execPath, startArgs, {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), BOOTSTRAP_API_KEY: `ak_bench_${'x'.repeat(40)}`, CRON_ENABLED: 'true', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const service = await startService(root, { DATABASE_URL: url, BOOTSTRAP_API_KEY: `ak_bench_${'x'.repeat(40)}`, CRON_ENABLED: 'true' });
   try {
-    for (let i = 0; i < 300; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
-      } catch {
-        /* not yet */
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const WINDOW_S = 60;
     const marked = await sql<{ ticket_id: string }>`
       with pick as (
@@ -185,8 +168,7 @@ export async function benchSla(db: Db, url: string, root: string): Promise<Recor
       `  breach latency (due → recorded), ${lat.length}/${ids.length} recorded: p50 ${(out.latencyP50 / 1000).toFixed(2)} s  p99 ${(out.latencyP99 / 1000).toFixed(2)} s  max ${(out.latencyMax / 1000).toFixed(2)} s   (aim p99 < 10 s)`,
     );
   } finally {
-    service.kill('SIGTERM');
-    await new Promise((r) => (service.exitCode !== null ? r(null) : service.once('exit', r)));
+    await service.stop();
   }
   return out;
 }

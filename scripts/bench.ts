@@ -6,7 +6,8 @@
 //
 //   BENCH_SECONDS   seconds per load (default 15)     BENCH_CONNECTIONS   (default 50)
 //   BENCH_CUSTOMERS (default 100000)                   BENCH_TICKETS       (default 1000000)
-//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla (default all)
+//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla | churn (default all)
+//   BENCH_SURVEYS   answered surveys for the churn scan (default 300000)
 //   DATABASE_URL    else an embedded Postgres in .bench/ (BENCH_REUSE=1: keep the last run's, seeded)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +24,7 @@ import { createDatabase } from '../src/db/database.ts';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { encodeCursor } from '../src/http/pagination.ts';
+import { benchChurn } from './bench-churn.ts';
 import { benchSla } from './bench-sla.ts';
 import { seedCustomers, seedTechnicians, seedTickets } from './bench-seed.ts';
 
@@ -167,6 +169,10 @@ async function main(): Promise<void> {
       await benchSla(database.db, url, ROOT);
       return;
     }
+    if (ONLY === 'churn') {
+      await benchChurn(database.db, url, ROOT, SECONDS, CONNECTIONS);
+      return;
+    }
     const sampleIds = (await sql<{ id: string }>`select id from customers order by random() limit 5000`.execute(database.db)).rows.map((r) => r.id);
     // Page 1,000 of 50 (or the last full page of a smaller seed): its cursor is the row before it.
     const deepPage = Math.min(1000, Math.floor(CUSTOMERS / 50));
@@ -256,7 +262,10 @@ async function main(): Promise<void> {
       console.log(`  filtered list p99                 ${r.ticketList?.p99} ms, page 20: ${r.ticketListDeep?.p99 ?? 'n/a'} ms   (aim < 50 ms)`);
     }
     console.log(`  service peak RSS                  ${peak.mb.toFixed(0)} MB   (aim < 250 MB)`);
-    if (ONLY === undefined) await benchSla(database.db, url, ROOT);
+    if (ONLY === undefined) {
+      await benchSla(database.db, url, ROOT);
+      await benchChurn(database.db, url, ROOT, SECONDS, CONNECTIONS);
+    }
   } finally {
     await cleanup();
   }

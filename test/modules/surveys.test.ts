@@ -156,3 +156,19 @@ describe('public survey routes', () => {
     expect((await t.request({ method: 'GET', url: `/v1/public/surveys/sv_${'B'.repeat(43)}`, key: null, remoteAddress: '10.9.8.6' })).statusCode).toBe(404);
   });
 });
+
+describe('erasure', () => {
+  it('erasing a customer removes their survey comments and keeps the scores', async () => {
+    const c = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: '王芳', region: 'north' } })).json();
+    const k = (await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: c.id, type: 'repair', channel: 'phone', category: 'washer', subject: 'x' } })).json();
+    await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/assign`, payload: { technician_id: technician.id } });
+    await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/start` });
+    await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/resolve`, payload: { method: 'repair', summary: 'ok' } });
+    const s = await survey(k.id);
+    await answer(s.token, { csat: 4, comment: '我是王芳，电话13912345678' });
+    expect((await t.request({ method: 'DELETE', url: `/v1/customers/${c.id}` })).statusCode).toBe(200);
+    expect((await t.request({ method: 'GET', url: `/v1/surveys/${s.id}` })).json()).toMatchObject({ csat: 4, comment: null });
+    const events = await t.database.db.selectFrom('events').select('data').where('resource_id', '=', s.id).execute();
+    expect(JSON.stringify(events)).not.toContain('王芳');
+  });
+});

@@ -189,7 +189,8 @@ export async function scanChurn(deps: { db: Db; clock: Clock; log: Logger }) {
         .insertInto('churn_scores')
         .values(kept.map((x) => ({ id: newId(), customer_id: x.id, scored_at: now, score: x.risk.score, level: x.risk.level, factors: JSON.stringify(x.risk.factors) })))
         .execute();
-      const levelChanged = kept.filter((x) => x.previousLevel !== x.risk.level);
+      // A first score of low is no change of risk worth telling anyone about.
+      const levelChanged = kept.filter((x) => (x.previousLevel ?? 'low') !== x.risk.level);
       counts.level_changed += levelChanged.length;
       await insertEvents(tx, levelChanged.map((x) => eventRow(ctx, now, 'customer.churn_risk_changed', { type: 'customer', id: x.id }, presentCustomer(byId.get(x.id)!))));
       const enteredHigh = levelChanged.filter((x) => x.risk.level === 'high');
