@@ -3,7 +3,7 @@
 //   1. 300,000 answered surveys (one in five negative-ish) and 50,000 SLA breaches are added;
 //   2. the churn scan over every customer, run by a service process through
 //      POST /v1/jobs/churn-scan/run, with that process's RSS sampled while it runs;
-//   3. public survey answers: 20,000 open surveys answered through
+//   3. public survey answers (BENCH_LOW_EVERY: one in N low, default 10): 20,000 open surveys answered through
 //      POST /v1/public/surveys/{token}/response, and the public GET of a survey.
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -15,6 +15,8 @@ import { rssMb, startService } from './bench-service.ts';
 
 const SURVEYS = Number(process.env.BENCH_SURVEYS ?? 300_000);
 const OPEN_SURVEYS = 20_000;
+/** One public answer in this many is low (opens a service-recovery ticket); 0: none. */
+const LOW_EVERY = Number(process.env.BENCH_LOW_EVERY ?? 10);
 
 async function seedSurveysAndBreaches(db: Db) {
   const started = Date.now();
@@ -102,7 +104,7 @@ export async function benchChurn(db: Db, url: string, root: string, seconds: num
           headers: { 'content-type': 'application/json' },
           setupRequest: (req) => {
             const i = a++;
-            return { ...req, path: `/v1/public/surveys/${tokens[i]}/response`, body: JSON.stringify({ csat: i % 10 === 0 ? 2 : 5, nps: 9, comment: 'Bench answer' }) };
+            return { ...req, path: `/v1/public/surveys/${tokens[i]}/response`, body: JSON.stringify({ csat: LOW_EVERY && i % LOW_EVERY === 0 ? 2 : 5, nps: 9, comment: 'Bench answer' }) };
           },
         },
       ],
@@ -112,7 +114,7 @@ export async function benchChurn(db: Db, url: string, root: string, seconds: num
     console.log(`  GET /v1/public/surveys/{token}            ${get.requests.average.toFixed(0).padStart(6)} req/s  p50 ${get.latency.p50} ms  p99 ${get.latency.p99} ms  (non-2xx ${get.non2xx})`);
     console.log(
       `  POST /v1/public/surveys/{token}/response  ${answer.requests.average.toFixed(0).padStart(6)} req/s  p50 ${answer.latency.p50} ms  p99 ${answer.latency.p99} ms  ` +
-        `(${tokens.length.toLocaleString('en')} answers, one in ten low → service recovery; non-2xx ${answer.non2xx})`,
+        `(${tokens.length.toLocaleString('en')} answers, ${LOW_EVERY ? `one in ${LOW_EVERY} low → service recovery` : 'none low'}; non-2xx ${answer.non2xx})`,
     );
   } finally {
     await service.stop();

@@ -198,7 +198,9 @@ export async function answerSurvey(deps: SurveyDeps, token: string, answer: Surv
         updated_at: now,
         version: eb('version', '+', 1),
       }))
-      .where('token_hash', '=', hash)
+      // By id found through the token's unique index: with status and expiry alone in the
+      // condition the planner may prefer the small-looking index of open surveys and walk it.
+      .where('id', '=', (eb) => eb.selectFrom('surveys').select('id').where('token_hash', '=', hash))
       .where('status', '=', 'open')
       .where('expires_at', '>', now)
       .returning(SURVEY_COLUMNS)
