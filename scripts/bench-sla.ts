@@ -51,7 +51,7 @@ async function seedClocks(db: Db): Promise<{ open: number; clocks: number }> {
            when m.done then t.reported_at + interval '30 minutes'
            else now() + (1 + abs(hashtext(t.id::text)) % 30) * interval '1 day' end,
       case when t.status = 'on_hold' and m.metric = 'resolution' then null
-           when m.done then t.reported_at + interval '24 minutes'
+           when m.done then null
            else now() + (1 + abs(hashtext(t.id::text)) % 30) * interval '1 day' - interval '2 hours' end,
       case when m.done then t.reported_at + interval '20 minutes' end,
       t.status = 'on_hold' and m.metric = 'resolution',

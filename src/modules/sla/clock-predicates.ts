@@ -23,3 +23,12 @@ export const warnedTicketIds = (now: Date) => sql`(
   where s.warned_at is not null and s.breached_at is null and s.completed_at is null and not s.paused and s.due_at > ${now}
   union all
   select s.ticket_id from ticket_sla s where ${WARN} and s.warn_at <= ${now} and s.due_at > ${now})`;
+
+/** The same two conditions for one ticket's clocks (`ticket_sla b` of the ticket `tickets`), read through the primary key. */
+export const ticketBreached = (now: Date) => sql<boolean>`exists (
+  select 1 from ticket_sla b where b.ticket_id = tickets.id
+    and (b.breached_at is not null or b.state = 'breached' or (b.completed_at is null and not b.paused and b.due_at <= ${now})))`;
+export const ticketWarned = (now: Date) => sql<boolean>`exists (
+  select 1 from ticket_sla b where b.ticket_id = tickets.id
+    and b.completed_at is null and not b.paused and b.breached_at is null and b.due_at > ${now}
+    and (b.warned_at is not null or b.warn_at <= ${now}))`;

@@ -171,7 +171,9 @@ export function slaRows(ticketId: string, policyId: string, clocks: Record<Metri
         target_minutes: c.target_minutes,
         started_at: c.started_at,
         due_at: c.due_at,
-        warn_at: c.warn_at,
+        // Kept only while it can still fire: the column's statistics then describe running
+        // clocks, and the planner reads the warning index for what it is (small).
+        warn_at: c.completed_at ? null : c.warn_at,
         completed_at: c.completed_at,
         paused: c.state === 'paused',
         state: c.state,

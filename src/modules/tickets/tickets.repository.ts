@@ -2,7 +2,7 @@ import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { applyKeyset } from '../../db/keyset.ts';
 import type { Db, EventsTable, TicketSlaTable, TicketTimelineTable, TicketsTable, Tx } from '../../db/types.ts';
 import type { Keyset } from '../../http/pagination.ts';
-import { breachedTicketIds, warnedTicketIds } from '../sla/clock-predicates.ts';
+import { breachedTicketIds, ticketBreached, ticketWarned, warnedTicketIds } from '../sla/clock-predicates.ts';
 
 export const TICKET_COLUMNS = [
   'id',
@@ -147,11 +147,11 @@ function filtered(db: Db, f: Omit<TicketFilter, 'q'>) {
   if (f.created_to) q = q.where('created_at', '<', new Date(f.created_to));
   if (f.sla_state) {
     const now = f.now ?? new Date();
-    const breached = sql<boolean>`tickets.id in ${breachedTicketIds(now)}`;
-    const warned = sql<boolean>`tickets.id in ${warnedTicketIds(now)}`;
-    if (f.sla_state === 'breached') q = q.where(breached);
-    else if (f.sla_state === 'warning') q = q.where(warned).where(sql<boolean>`not ${breached}`);
-    else q = q.where(sql<boolean>`not ${breached}`).where(sql<boolean>`not ${warned}`);
+    // The rare states start from their partial indexes; the checks that exclude run per
+    // ticket through the primary key of its clocks.
+    if (f.sla_state === 'breached') q = q.where(sql<boolean>`tickets.id in ${breachedTicketIds(now)}`);
+    else if (f.sla_state === 'warning') q = q.where(sql<boolean>`tickets.id in ${warnedTicketIds(now)}`).where(sql<boolean>`not ${ticketBreached(now)}`);
+    else q = q.where(sql<boolean>`not ${ticketBreached(now)}`).where(sql<boolean>`not ${ticketWarned(now)}`);
   }
   return q;
 }
