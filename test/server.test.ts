@@ -1,30 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/db/embedded.ts';
+import { serverProcesses } from './helpers/server-process.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const processes = serverProcesses();
+const start = (env: Record<string, string>) => processes.start(env);
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  processes.killAll();
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
-
-/** `npm start` as it runs: the same node, flags and entry point. */
-function start(env: Record<string, string>) {
-  const args = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).split(/\s+/).slice(1);
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
 
 async function waitFor(url: string, timeoutMs: number): Promise<Response> {
   const until = Date.now() + timeoutMs;

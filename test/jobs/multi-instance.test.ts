@@ -1,30 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.ts';
 import { freePort } from '../../src/db/embedded.ts';
 import { createTestDatabase } from '../helpers/app.ts';
+import { serverProcesses } from '../helpers/server-process.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-});
-
-/** `npm start` as it runs, on a shared database with the scheduler on. */
-function start(env: Record<string, string>) {
-  const args = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).split(/\s+/).slice(1);
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+const processes = serverProcesses();
+afterAll(() => processes.killAll());
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -42,7 +25,7 @@ describe('three service processes with cron on, one database', () => {
     const key = `ak_multi_${randomBytes(24).toString('base64url')}`;
     const ports = [await freePort(), await freePort(), await freePort()];
     const procs = ports.map((port) =>
-      start({ DATABASE_URL: url, PORT: String(port), BOOTSTRAP_API_KEY: key, CRON_ENABLED: 'true', SLA_SWEEP_SCHEDULE: '* * * * * *', SLA_SWEEP_BATCH_SIZE: '7' }),
+      processes.start({ DATABASE_URL: url, PORT: String(port), BOOTSTRAP_API_KEY: key, CRON_ENABLED: 'true', SLA_SWEEP_SCHEDULE: '* * * * * *', SLA_SWEEP_BATCH_SIZE: '7' }, 'warn'),
     );
     const call = (port: number, method: string, p: string, body?: unknown) =>
       fetch(`http://127.0.0.1:${port}${p}`, {

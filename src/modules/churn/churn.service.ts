@@ -79,19 +79,11 @@ export async function churnRisk(deps: ChurnDeps, customerId: string) {
   };
 }
 
-interface SignalRow {
+/** A customer's signals as the scan's statement returns them (times, not yet days). */
+interface SignalRow extends Omit<Signals, 'days_since_contact' | 'oldest_open_days'> {
   id: string;
   status: CustomerRow['status'];
   churn_risk: { score: number; level: string } | null;
-  answers: number;
-  avg_csat: number | null;
-  recent_avg_csat: number | null;
-  earlier_avg_csat: number | null;
-  low_scores: number;
-  complaints: number;
-  reopened: number;
-  repeat_faults: number;
-  sla_breaches: number;
   last_contact: Date;
   oldest_open: Date | null;
 }
