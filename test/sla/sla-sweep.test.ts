@@ -195,6 +195,15 @@ describe('exactly once under concurrency and failure', () => {
     expect((await sweep()).breaches).toBe(0);
   });
 
+  it('one big batch writes its timeline and events in bulk, all of them, in order', async () => {
+    const { customer: c, ids } = await dueTickets(20);
+    const r = await sweep({ batchSize: 1000 });
+    expect(r.breaches).toBeGreaterThanOrEqual(40);
+    expect(await countFor(c)).toEqual({ records: 40, distinct_records: 40, events: 40, timeline: 40 });
+    const entries = await t.database.db.selectFrom('ticket_timeline').select(['ticket_id', 'data', 'actor_kind']).where('ticket_id', 'in', ids).where('entry', '=', 'sla').orderBy('id').execute();
+    expect(entries.every((e) => e.actor_kind === 'system' && typeof (e.data as { metric: string }).metric === 'string')).toBe(true);
+  });
+
   it('a sweep that fails half-way loses only its open batch, and the next run finishes with nothing twice', async () => {
     const { customer: c } = await dueTickets(12);
     await expect(

@@ -2,6 +2,7 @@ import { sql, type Insertable } from 'kysely';
 import type { Db, EventsTable, Tx } from '../../db/types.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
+import { BULK_FROM, insertJsonRows, type BulkColumn } from '../../db/bulk.ts';
 
 const SEQUENCER_LOCK = 7_202_611_242;
 const SEQUENCE_BATCH = 5_000;
@@ -43,8 +44,19 @@ export function eventRow(
   };
 }
 
+const EVENT_COLUMNS: BulkColumn[] = [
+  { name: 'id', type: 'uuid' },
+  { name: 'type', type: 'text' },
+  { name: 'occurred_at', type: 'timestamptz' },
+  { name: 'actor', type: 'jsonb' },
+  { name: 'resource_type', type: 'text' },
+  { name: 'resource_id', type: 'uuid' },
+  { name: 'data', type: 'jsonb' },
+];
+
 export async function insertEvents(tx: Db | Tx, rows: Insertable<EventsTable>[]): Promise<void> {
-  if (rows.length) await tx.insertInto('events').values(rows).execute();
+  if (rows.length >= BULK_FROM) await insertJsonRows(tx, 'events', EVENT_COLUMNS, rows);
+  else if (rows.length) await tx.insertInto('events').values(rows).execute();
 }
 
 /**

@@ -298,16 +298,13 @@ async function sweepBatch(deps: SweepDeps, kind: Kind, now: Date, opts: SweepOpt
     const events: Insertable<EventsTable>[] = recorded.map((r) => eventRow(SYSTEM, recordedAt, type, { type: 'ticket', id: r.ticket_id }, views.get(r.ticket_id)));
     for (const [id, types] of applied.events) for (const t of types) events.push(eventRow(SYSTEM, recordedAt, t, { type: 'ticket', id }, views.get(id)));
     await timed(tm, 'write', async () => {
-      for (let i = 0; i < timeline.length; i += INSERT_CHUNK) await insertTimeline(tx, timeline.slice(i, i + INSERT_CHUNK));
-      for (let i = 0; i < events.length; i += INSERT_CHUNK) await insertEvents(tx, events.slice(i, i + INSERT_CHUNK));
+      await insertTimeline(tx, timeline);
+      await insertEvents(tx, events);
     });
     await opts.beforeCommit?.(tx, batch);
     return { candidates: candidates.length, recorded: recorded.length, priorityRaised: applied.priorityRaised, escalated: applied.escalated };
   });
 }
-
-/** Rows per insert statement (a timeline row has eleven parameters; Postgres allows 65,535). */
-const INSERT_CHUNK = 4_000;
 
 /**
  * The sla-sweep: breaches first (a clock past due is not warned as well), then warnings,

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { applyKeyset } from '../../db/keyset.ts';
+import { BULK_FROM, insertJsonRows, type BulkColumn } from '../../db/bulk.ts';
 import type { Db, EventsTable, TicketSlaTable, TicketTimelineTable, TicketsTable, Tx } from '../../db/types.ts';
 import type { Keyset } from '../../http/pagination.ts';
 import { breachedTicketIds, ticketBreached, ticketWarned, warnedTicketIds } from '../sla/clock-predicates.ts';
@@ -90,8 +91,24 @@ export async function updateTicket(tx: Tx, id: string, patch: Updateable<Tickets
     .executeTakeFirstOrThrow();
 }
 
+const TIMELINE_COLUMNS: BulkColumn[] = [
+  { name: 'id', type: 'uuid' },
+  { name: 'ticket_id', type: 'uuid' },
+  { name: 'at', type: 'timestamptz' },
+  { name: 'entry', type: 'text' },
+  { name: 'action', type: 'text' },
+  { name: 'note_kind', type: 'text' },
+  { name: 'visibility', type: 'text' },
+  { name: 'body', type: 'text' },
+  { name: 'data', type: 'jsonb' },
+  { name: 'actor_kind', type: 'text' },
+  { name: 'actor_id', type: 'uuid' },
+  { name: 'actor_role', type: 'text' },
+];
+
 export async function insertTimeline(tx: Db | Tx, rows: Insertable<TicketTimelineTable>[]): Promise<void> {
-  if (rows.length) await tx.insertInto('ticket_timeline').values(rows).execute();
+  if (rows.length >= BULK_FROM) await insertJsonRows(tx, 'ticket_timeline', TIMELINE_COLUMNS, rows);
+  else if (rows.length) await tx.insertInto('ticket_timeline').values(rows).execute();
 }
 
 export async function listTimeline(db: Db, ticketId: string, ks: Extract<Keyset, { mode: 'id' }>) {
