@@ -124,7 +124,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     // Loopback TCP only: no Unix socket in a shared directory that another cluster may own.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200',
+      // Postgres's stock 128 MB cache and 1 GB between checkpoints suit a laptop, not a book
+      // of a million tickets: random ticket updates then read pages back from the OS and write
+      // each one whole into the WAL again after every checkpoint.
+      '-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min',
+    ],
     onLog: (m: string) => pgLog.debug(m.trim()),
     onError: (m: unknown) => pgLog.warn({ message: String(m).trim() }),
   });
