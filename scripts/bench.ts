@@ -263,6 +263,10 @@ async function main(): Promise<void> {
     }
     console.log(`  service peak RSS                  ${peak.mb.toFixed(0)} MB   (aim < 250 MB)`);
     if (ONLY === undefined) {
+      // The HTTP loads are over: their service and the bare server stop first, so nothing of
+      // theirs still runs while the next parts truncate and reseed tables.
+      for (const c of children) c.kill('SIGTERM');
+      await Promise.all(children.map((c) => new Promise((res) => (c.exitCode !== null ? res(null) : c.once('exit', res)))));
       await benchSla(database.db, url, ROOT);
       await benchChurn(database.db, url, ROOT, SECONDS, CONNECTIONS);
     }

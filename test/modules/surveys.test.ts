@@ -52,6 +52,20 @@ describe('surveys', () => {
     expect(sent.data).toMatchObject({ token: s.token });
   });
 
+  it('replays a creation with the same Idempotency-Key without the token, which is never stored', async () => {
+    const ticket = await resolvedTicket();
+    const headers = { 'idempotency-key': `survey-${ticket.id}` };
+    const first = await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/surveys`, headers });
+    expect(first.statusCode).toBe(201);
+    expect(first.json().token).toMatch(/^sv_/);
+    const again = await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/surveys`, headers });
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toMatchObject({ id: first.json().id, token: null, respond_url: null });
+    const stored = await t.database.db.selectFrom('idempotency_keys').select('response_body').where('key', '=', `survey-${ticket.id}`).executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored.response_body)).not.toContain(first.json().token);
+  });
+
   it('refuses a survey for a ticket still being worked on', async () => {
     const open = (await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: customer.id, type: 'repair', channel: 'phone', category: 'washer', subject: 'x' } })).json();
     const res = await t.request({ method: 'POST', url: `/v1/tickets/${open.id}/surveys` });
