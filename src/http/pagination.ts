@@ -5,7 +5,9 @@ import { badRequest } from './problem.ts';
  * last row's key. A cursor that does not decode to exactly that shape is a 400, never a
  * 500 and never a silently different page.
  */
-export type Cursor = { s: 'id'; id: string } | { s: 'updated'; t: string; id: string };
+export type Cursor = { s: 'id'; id: string } | { s: 'updated' | 'due'; t: string; id: string };
+/** A cursor on (instant, id): an updated_since list, or a list in order of due time. */
+export type TimedCursor = Extract<Cursor, { t: string }>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,7 +32,7 @@ export function decodeCursor(raw: string | undefined, expected: Cursor['s']): Cu
     return { s: 'id', id: c.id };
   }
   if (typeof c.t !== 'string' || Number.isNaN(Date.parse(c.t)) || Object.keys(c).length !== 3) throw invalid();
-  return { s: 'updated', t: new Date(c.t).toISOString(), id: c.id };
+  return { s: expected, t: new Date(c.t).toISOString(), id: c.id };
 }
 
 export interface PageRequest {
@@ -47,7 +49,7 @@ export type Keyset =
 export function keysetFrom(q: PageRequest): Keyset {
   const limit = q.limit ?? 50;
   if (q.updated_since !== undefined) {
-    const c = decodeCursor(q.cursor, 'updated') as Extract<Cursor, { s: 'updated' }> | undefined;
+    const c = decodeCursor(q.cursor, 'updated') as TimedCursor | undefined;
     return { mode: 'updated', limit, since: new Date(q.updated_since), ...(c ? { after: { t: new Date(c.t), id: c.id } } : {}) };
   }
   const c = decodeCursor(q.cursor, 'id');

@@ -10,6 +10,7 @@ import { technicianListQuery } from '../../src/modules/technicians/technicians.r
 import { ticketListQuery } from '../../src/modules/tickets/tickets.repository.ts';
 import { slaBreachListQuery } from '../../src/modules/sla/sla-breaches.repository.ts';
 import { surveyListQuery } from '../../src/modules/surveys/surveys.service.ts';
+import { followUpWorklistQuery } from '../../src/modules/sla/follow-up-reminders.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -87,6 +88,30 @@ async function plan(query: Compilable): Promise<string> {
   const res = await d.pool.query(`explain (format json) ${compiled.sql}`, compiled.parameters as unknown[]);
   return JSON.stringify(res.rows[0]['QUERY PLAN']);
 }
+
+describe('the follow-up worklist', () => {
+  it('walks the partial index of pending follow-ups in due order', async () => {
+    await sql`insert into ticket_sla (ticket_id, metric, policy_id, target_minutes, started_at, due_at, completed_at, paused, state)
+      select id, 'follow_up', '01900000-0000-7000-8000-000000000013', 4320, reported_at, reported_at + interval '3 days',
+        case when status = 'closed' then reported_at + interval '1 day' end, false, case when status = 'closed' then 'met' else 'running' end
+      from tickets where status in ('resolved', 'closed') on conflict do nothing`.execute(d.db);
+    await sql`analyze ticket_sla`.execute(d.db);
+    for (const f of [{ limit: 50 }, { limit: 50, dueBefore: new Date('2026-01-20T00:00:00Z'), after: { s: 'due' as const, t: '2026-01-10T00:00:00Z', id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' } }]) {
+      const c = followUpWorklistQuery(f).compile(d.db);
+      const res = await d.pool.query(`explain (format json) ${c.sql}`, c.parameters as unknown[]);
+      const p = JSON.stringify(res.rows[0]['QUERY PLAN']);
+      expect(p, p).toContain('"Index Name":"ticket_sla_follow_ups"');
+      // (follow_up_reminders is empty here, and a scan of nothing is the right plan for it.)
+      const seqScanned: string[] = [];
+      const walk = (n: { 'Node Type': string; 'Relation Name'?: string; Plans?: unknown[] }) => {
+        if (n['Node Type'] === 'Seq Scan') seqScanned.push(n['Relation Name']!);
+        for (const c of n.Plans ?? []) walk(c as typeof n);
+      };
+      walk(res.rows[0]['QUERY PLAN'][0].Plan);
+      expect(seqScanned.filter((r) => r !== 'follow_up_reminders')).toEqual([]);
+    }
+  });
+});
 
 describe('every list filter has an index the planner uses', () => {
   const cases: [string, () => Compilable, string][] = [

@@ -157,6 +157,33 @@ describe('follow-up reminders', () => {
       expect(await run()).toEqual({ follow_ups_announced: 0 });
       const events = await t.database.db.selectFrom('events').select('type').where('resource_id', '=', k.id).where('type', '=', 'ticket.follow_up_due').execute();
       expect(events).toHaveLength(1);
+
+      // The worklist: pending follow-ups by due time, overdue first, paged by keyset.
+      const others: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        t.clock.advance(60_000);
+        const o = (await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: c.id, type: 'repair', channel: 'phone', category: 'tv', subject: `o${i}` } })).json();
+        await t.request({ method: 'POST', url: `/v1/tickets/${o.id}/assign`, payload: { auto: true } });
+        await t.request({ method: 'POST', url: `/v1/tickets/${o.id}/start` });
+        await t.request({ method: 'POST', url: `/v1/tickets/${o.id}/resolve`, payload: { method: 'repair', summary: 'x' } });
+        others.push(o.id);
+      }
+      const list = async (qs: string) => {
+        const res = await t.request({ method: 'GET', url: `/v1/follow-ups?${qs}` });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json();
+      };
+      const all = await list('limit=200');
+      expect(all.data.map((f: { ticket_id: string }) => f.ticket_id)).toEqual([k.id, ...others]);
+      expect(all.data[0]).toMatchObject({ due_at: due, announced_at: expect.any(String), state: 'warning' });
+      const p1 = await list('limit=2');
+      const p2 = await list(`limit=2&cursor=${p1.next_cursor}`);
+      expect([...p1.data, ...p2.data].map((f: { ticket_id: string }) => f.ticket_id)).toEqual([k.id, ...others]);
+      expect(p2.next_cursor).toBeNull();
+      expect((await list(`due_before=${encodeURIComponent(new Date(Date.parse(due) + 1).toISOString())}`)).data.map((f: { ticket_id: string }) => f.ticket_id)).toEqual([k.id]);
+      await t.request({ method: 'POST', url: `/v1/tickets/${k.id}/follow-up`, payload: { outcome: 'satisfied' } });
+      expect((await list('limit=200')).data.map((f: { ticket_id: string }) => f.ticket_id)).toEqual(others);
+      expect((await t.request({ method: 'GET', url: '/v1/follow-ups?cursor=nope' })).statusCode).toBe(400);
     } finally {
       await t.close();
     }

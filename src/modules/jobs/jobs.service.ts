@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/types.ts';
 import { runTick, type JobDefinition } from '../../jobs/scheduler.ts';
 import { conflict, notFound } from '../../http/problem.ts';
-import { decodeCursor, encodeCursor, type Cursor } from '../../http/pagination.ts';
+import { decodeCursor, encodeCursor, type TimedCursor } from '../../http/pagination.ts';
 import * as repo from './jobs.repository.ts';
 
 export interface JobDeps {
@@ -79,7 +79,7 @@ export async function listRuns(deps: JobDeps, name: string, q: { limit?: number;
   jobNamed(deps, name);
   const limit = q.limit ?? 50;
   // The runs page by (started_at, id), newest first: the same cursor shape as an updated_since list.
-  const cursor = decodeCursor(q.cursor, 'updated') as Extract<Cursor, { s: 'updated' }> | undefined;
+  const cursor = decodeCursor(q.cursor, 'updated') as TimedCursor | undefined;
   const rows = await repo.runsOf(deps.db, name, limit, cursor ? { started_at: new Date(cursor.t), id: cursor.id } : undefined);
   const data = rows.slice(0, limit);
   const last = data.at(-1);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ROLES } from '../../http/auth.ts';
+import { ROLES, actorOf } from '../../http/auth.ts';
+import { FollowUpPage, FollowUpQuery, listFollowUps } from './follow-up-reminders.ts';
 import { ifMatchVersion, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
@@ -102,5 +103,20 @@ export const slaRoutes: FastifyPluginAsyncTypebox<calendars.CalendarDeps> = asyn
         })),
       };
     },
+  );
+
+  app.get(
+    '/v1/follow-ups',
+    {
+      config: { access: ROLES.staffReadAndTechnicians },
+      schema: {
+        operationId: 'followUps.list',
+        tags,
+        summary: 'Follow-up calls not made yet, in order of due time (overdue first): the 回访 worklist',
+        querystring: FollowUpQuery,
+        response: { 200: ref(FollowUpPage), ...problemResponses() },
+      },
+    },
+    async (request) => listFollowUps(deps, actorOf(request), request.query),
   );
 };
