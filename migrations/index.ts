@@ -7,6 +7,7 @@ import * as ticketSla from './2026-11-24T1000_ticket_sla.ts';
 import * as slaBreaches from './2026-11-24T1100_sla_breaches.ts';
 import * as surveysChurn from './2026-11-24T1200_surveys_churn.ts';
 import * as followUpWorklist from './2026-11-24T1300_follow_up_worklist.ts';
+import * as slaRecompute from './2026-11-24T1400_sla_recompute.ts';
 
 /** Static index: the migrator never scans the file system, so bundles and images cannot miss one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T1100_sla_breaches': slaBreaches,
   '2026-11-24T1200_surveys_churn': surveysChurn,
   '2026-11-24T1300_follow_up_worklist': followUpWorklist,
+  '2026-11-24T1400_sla_recompute': slaRecompute,
 };

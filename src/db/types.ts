@@ -318,7 +318,14 @@ export interface ChurnScoresTable {
   factors: Json<unknown[]>;
 }
 
+export interface SlaRecomputeTable {
+  id: number;
+  requested_at: Timestamp | null;
+  done_at: Timestamp | null;
+}
+
 export interface DB {
+  sla_recompute: SlaRecomputeTable;
   surveys: SurveysTable;
   survey_requests: SurveyRequestsTable;
   follow_up_reminders: FollowUpRemindersTable;

@@ -2,6 +2,7 @@ import { sweepSla } from '../modules/sla/sla-sweep.ts';
 import { dispatchSurveys } from '../modules/surveys/surveys.service.ts';
 import { scanChurn } from '../modules/churn/churn.service.ts';
 import { remindFollowUps } from '../modules/sla/follow-up-reminders.ts';
+import { recomputeSla } from '../modules/sla/sla-recompute.ts';
 import { housekeeping } from './housekeeping.ts';
 import type { JobDefinition } from './scheduler.ts';
 
@@ -55,7 +56,10 @@ export const churnScanJob: JobDefinition = { name: 'churn-scan', schedule: '0 30
 /** Tells, once, about each follow-up call coming due within a day. */
 export const followUpRemindersJob: JobDefinition = { name: 'follow-up-reminders', schedule: '0 */15 * * * *', run: (deps) => remindFollowUps(deps) };
 
+/** Brings open tickets' stored clocks up to a policy or calendar change (a no-op query otherwise). */
+export const slaRecomputeJob: JobDefinition = { name: 'sla-recompute', schedule: '*/10 * * * * *', run: (deps) => recomputeSla(deps) };
+
 /** Every scheduled job, as the scheduler runs them and the jobs API lists them. */
 export function buildJobs(settings: JobSettings = DEFAULT_JOB_SETTINGS): JobDefinition[] {
-  return [slaSweepJob(settings), surveyDispatchJob(settings), followUpRemindersJob, churnScanJob, housekeeping];
+  return [slaSweepJob(settings), slaRecomputeJob, surveyDispatchJob(settings), followUpRemindersJob, churnScanJob, housekeeping];
 }

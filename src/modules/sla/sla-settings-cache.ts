@@ -36,6 +36,11 @@ export class SlaSettingsCache {
   }
 }
 
+/**
+ * In the transaction of a policy or calendar change: every instance forgets its cached
+ * policies, and the sla-recompute job is asked to bring open tickets' stored clocks up to it.
+ */
 export async function notifySlaSettingsChanged(tx: Tx): Promise<void> {
   await sql`select pg_notify(${SLA_CHANNEL}, '')`.execute(tx);
+  await sql`update sla_recompute set requested_at = clock_timestamp() where id = 1`.execute(tx);
 }

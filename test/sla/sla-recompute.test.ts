@@ -1,0 +1,46 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
+import { recomputeSla } from '../../src/modules/sla/sla-recompute.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+const log = pino({ level: 'silent' });
+const recompute = () => recomputeSla({ db: t.database.db, clock: t.clock, log });
+
+beforeAll(async () => {
+  t = await createTestApp({ clock: new ManualClock('2026-03-06T09:30:00Z') }); // Friday 17:30 Shanghai
+});
+afterAll(async () => t.close());
+
+describe('sla-recompute', () => {
+  it('moves open tickets’ stored clocks when their calendar gains a holiday, once per change', async () => {
+    const weekdays = { mon: [['09:00', '18:00']], tue: [['09:00', '18:00']], wed: [['09:00', '18:00']], thu: [['09:00', '18:00']], fri: [['09:00', '18:00']], sat: [], sun: [] };
+    const cal = (await t.request({ method: 'POST', url: '/v1/calendars', payload: { name: 'Chat desk', timezone: 'Asia/Shanghai', hours: weekdays } })).json();
+    const policy = await t.request({
+      method: 'POST',
+      url: '/v1/sla-policies',
+      payload: { name: 'Chat', position: 1, match: { channels: ['chat'] }, targets: { first_response: 60, resolution: 1440, follow_up: 4320 }, calendar_id: cal.id },
+    });
+    expect(policy.statusCode, policy.body).toBe(201);
+    expect(await recompute()).toMatchObject({ tickets_recomputed: expect.any(Number) });
+    expect(await recompute()).toEqual({ tickets_recomputed: 0 });
+
+    const customer = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'Chatty' } })).json();
+    const ticket = (await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: customer.id, type: 'inquiry', channel: 'chat', category: 'app', subject: 'Hi' } })).json();
+    expect(ticket.sla.first_response.due_at).toBe('2026-03-09T01:30:00.000Z'); // Monday 09:30
+
+    // Monday becomes a holiday: nothing moves until the job runs, then Tuesday 09:30.
+    const patched = await t.request({ method: 'PATCH', url: `/v1/calendars/${cal.id}`, payload: { holidays: ['2026-03-09'] } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect((await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}` })).json().sla.first_response.due_at).toBe('2026-03-09T01:30:00.000Z');
+    const run = await recompute();
+    expect(run.tickets_recomputed).toBeGreaterThanOrEqual(1);
+    expect((await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}` })).json().sla.first_response.due_at).toBe('2026-03-10T01:30:00.000Z');
+    expect((await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}/sla` })).json().metrics.first_response.due_at).toBe('2026-03-10T01:30:00.000Z');
+    expect(await recompute()).toEqual({ tickets_recomputed: 0 });
+
+    const jobs = (await t.request({ method: 'GET', url: '/v1/jobs' })).json().data.map((j: { name: string }) => j.name);
+    expect(jobs).toContain('sla-recompute');
+  });
+});
