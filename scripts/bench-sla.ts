@@ -3,7 +3,8 @@
 //   1. a sweep with nothing due (in-process, and as a claimed job tick), many times;
 //   2. 10,000 clocks made due at once, recorded by one sweep (with the default on_breach
 //      actions: the standard policy raises priority, urgent and complaint ones escalate);
-//   3. breach latency with the production schedule: a service instance with its scheduler on
+//   3. a holiday added to the business calendar, and every open ticket's clocks recomputed;
+//   4. breach latency with the production schedule: a service instance with its scheduler on
 //      (SLA_SWEEP_SCHEDULE default), clocks falling due at random over a minute, and for each
 //      the time from its due time to its recorded breach.
 import { sql } from 'kysely';
@@ -13,6 +14,7 @@ import type { Db } from '../src/db/types.ts';
 import { DEFAULT_JOB_SETTINGS, slaSweepJob } from '../src/jobs/jobs.ts';
 import { runTick } from '../src/jobs/scheduler.ts';
 import { sweepSla } from '../src/modules/sla/sla-sweep.ts';
+import { recomputeSla } from '../src/modules/sla/sla-recompute.ts';
 import { startService } from './bench-service.ts';
 
 const STANDARD = '01900000-0000-7000-8000-000000000013';
@@ -144,7 +146,15 @@ export async function benchSla(db: Db, url: string, root: string): Promise<Recor
   const second = await sweepSla(deps, { batchSize: 1000 });
   console.log(`  the same sweep again: ${second.breaches} breaches in ${(performance.now() - again).toFixed(1)} ms`);
 
-  // 3. Latency with the production schedule, in a real service process with its scheduler on.
+  // 3. A holiday added to the business calendar: every open ticket's clocks recomputed.
+  await sql`update calendars set holidays = array_append(holidays, '2030-01-02'), version = version + 1 where id = '01900000-0000-7000-8000-000000000001'`.execute(db);
+  await sql`update sla_recompute set requested_at = clock_timestamp() where id = 1`.execute(db);
+  const r0 = performance.now();
+  const recomputed = await recomputeSla(deps);
+  out.recomputeMs = performance.now() - r0;
+  console.log(`  sla-recompute after a calendar change: ${recomputed.tickets_recomputed.toLocaleString('en')} tickets in ${(out.recomputeMs / 1000).toFixed(1)} s`);
+
+  // 4. Latency with the production schedule, in a real service process with its scheduler on.
   if (process.env.BENCH_SLA_LATENCY === '0') return out;
   const service = await startService(root, { DATABASE_URL: url, BOOTSTRAP_API_KEY: `ak_bench_${'x'.repeat(40)}`, CRON_ENABLED: 'true' });
   try {
