@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import Type, { type Static } from 'typebox';
 import { decodeCursor, encodeCursor, type TimedCursor } from '../../http/pagination.ts';
-import { Nullable, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+import { Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 import type { Actor } from '../../lib/context.ts';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
@@ -69,10 +69,7 @@ export const FollowUpSchema = Type.Object(
   { $id: 'FollowUp', additionalProperties: false },
 );
 registerShared(FollowUpSchema);
-export const FollowUpPage = Type.Object(
-  { data: Type.Array(Type.Unsafe<Static<typeof FollowUpSchema>>({ $ref: 'FollowUp#' })), next_cursor: Nullable(Type.String()) },
-  { $id: 'FollowUpPage', additionalProperties: false },
-);
+export const FollowUpPage = Page(FollowUpSchema, 'FollowUpPage');
 registerShared(FollowUpPage);
 export const FollowUpQuery = Type.Object(
   {
