@@ -206,7 +206,6 @@ async function applyOnBreach(tx: Tx, recorded: Recorded[], now: Date, tm?: Recor
         timelineRow(SYSTEM, t.id, now, { entry: 'action', action: 'escalate', data: { from: t.status, to: 'new', from_tier: plan.escalate.from_tier, to_tier: plan.escalate.to_tier, reason } }),
       );
       types.push('ticket.escalated');
-      if (t.status !== 'new') types.push('ticket.status_changed');
       actions.push(`escalate:${plan.escalate.from_tier}->${plan.escalate.to_tier}`);
       toRoute.push({ ...t, tier: plan.escalate.to_tier, status: 'new' });
       out.escalated++;
@@ -248,6 +247,13 @@ async function applyOnBreach(tx: Tx, recorded: Recorded[], now: Date, tm?: Recor
     }
   }
   if (tm) tm.routing = (tm.routing ?? 0) + performance.now() - t0;
+  // As for any action: a status change is told when the status ended up different.
+  const statusBefore = new Map(current.map((t) => [t.id, t.status as string]));
+  for (const c of changes) {
+    if (c.status === statusBefore.get(c.id)) continue;
+    const types = out.events.get(c.id)!;
+    types.splice(types.indexOf('ticket.escalated') + 1, 0, 'ticket.status_changed');
+  }
   const updated = await timed(tm, 'update_tickets', () => sql<TicketRow>`
     update tickets t set priority = c.priority, tier = c.tier, status = c.status, technician_id = c.technician_id,
       assignment = c.assignment, hold_reason = c.hold_reason, updated_at = ${now}, version = t.version + 1
