@@ -11,7 +11,6 @@
 //   DATABASE_URL    else an embedded Postgres in .bench/ (BENCH_REUSE=1: keep the last run's, seeded)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,7 @@ import { freePort, startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { encodeCursor } from '../src/http/pagination.ts';
 import { benchChurn } from './bench-churn.ts';
+import { rssMb, startService, stopAll, waitReady } from './bench-service.ts';
 import { benchSla } from './bench-sla.ts';
 import { seedCustomers, seedTechnicians, seedTickets } from './bench-seed.ts';
 
@@ -94,23 +94,6 @@ interface Result {
   non2xx: number;
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet listening */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never became ready`);
-}
-
 async function load(name: string, opts: autocannon.Options, watchPid?: number, peak?: { mb: number }): Promise<Result> {
   let phasePeak = 0;
   const sampler = watchPid ? setInterval(() => (phasePeak = Math.max(phasePeak, rssMb(watchPid))), 250) : undefined;
@@ -147,8 +130,7 @@ async function main(): Promise<void> {
   let cleaned: Promise<void> | undefined;
   const cleanup = () =>
     (cleaned ??= (async () => {
-      for (const c of children) c.kill('SIGTERM');
-      await Promise.all(children.map((c) => new Promise((res) => (c.exitCode !== null ? res(null) : c.once('exit', res)))));
+      await stopAll(children);
       await database.close();
       await stopEmbedded?.();
     })());
@@ -180,21 +162,15 @@ async function main(): Promise<void> {
     const cursor1000 = encodeCursor({ s: 'id', id: page1000 });
 
     const secret = `ak_bench_${randomBytes(24).toString('base64url')}`;
-    const [svcPort, barePort] = [await freePort(), await freePort()];
-    const node = process.execPath;
+    const barePort = await freePort();
+    const bare = spawn(process.execPath, [fileURLToPath(import.meta.url), '--bare', url, String(barePort)], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    children.push(bare);
     // Exactly what `npm start` runs, flags included.
-    const startArgs = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).split(/\s+/).slice(1);
-    const service = spawn(node, startArgs, {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, PORT: String(svcPort), BOOTSTRAP_API_KEY: secret, CRON_ENABLED: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    const { child: service, url: svc } = await startService(ROOT, {
+      DATABASE_URL: url, BOOTSTRAP_API_KEY: secret, CRON_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '100000000',
     });
-    const bare = spawn(node, [fileURLToPath(import.meta.url), '--bare', url, String(barePort)], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-    children.push(service, bare);
-    await waitReady(`http://127.0.0.1:${svcPort}/readyz`);
+    children.push(service);
     await waitReady(`http://127.0.0.1:${barePort}/bare/customers`);
-
-    const svc = `http://127.0.0.1:${svcPort}`;
     const ceiling = `http://127.0.0.1:${barePort}`;
     const auth = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
     const json = { 'content-type': 'application/json' };
@@ -265,8 +241,7 @@ async function main(): Promise<void> {
     if (ONLY === undefined) {
       // The HTTP loads are over: their service and the bare server stop first, so nothing of
       // theirs still runs while the next parts truncate and reseed tables.
-      for (const c of children) c.kill('SIGTERM');
-      await Promise.all(children.map((c) => new Promise((res) => (c.exitCode !== null ? res(null) : c.once('exit', res)))));
+      await stopAll(children);
       await benchSla(database.db, url, ROOT);
       await benchChurn(database.db, url, ROOT, SECONDS, CONNECTIONS);
     }
