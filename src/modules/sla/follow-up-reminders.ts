@@ -8,10 +8,9 @@ import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/types.ts';
 import { systemContext } from '../../lib/context.ts';
 import { eventRow, insertEvents } from '../events/events.repository.ts';
-import { findTicketsWithSla, insertTimeline } from '../tickets/tickets.repository.ts';
-import { present, timelineRow } from '../tickets/tickets.service.ts';
+import { insertTimeline } from '../tickets/tickets.repository.ts';
+import { ticketViews, timelineRow } from '../tickets/tickets.service.ts';
 import { DUE } from './clock-predicates.ts';
-import { slaBlocks, slaRowsFromJson } from './ticket-sla.service.ts';
 
 /** How far ahead a follow-up call is announced. */
 export const FOLLOW_UP_NOTICE_MS = 24 * 3_600_000;
@@ -45,7 +44,7 @@ export async function remindFollowUps(deps: { db: Db; clock: Clock; log: Logger 
         tx,
         rows.map((r) => timelineRow(ctx, r.ticket_id, now, { entry: 'sla', action: 'follow_up_due', data: { metric: 'follow_up', due_at: r.due_at.toISOString() } })),
       );
-      const views = (await findTicketsWithSla(tx, rows.map((r) => r.ticket_id))).map(({ sla_rows, ...row }) => present(row, slaBlocks(slaRowsFromJson(sla_rows), now).get(row.id)));
+      const views = await ticketViews(tx, rows.map((r) => r.ticket_id), now);
       await insertEvents(tx, views.map((v) => eventRow(ctx, now, 'ticket.follow_up_due', { type: 'ticket', id: v.id }, v)));
       return rows.length;
     });

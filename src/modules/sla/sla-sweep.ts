@@ -6,11 +6,11 @@ import { systemContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { eventRow, insertEvents, type EventType } from '../events/events.repository.ts';
 import { route } from '../tickets/tickets.actions.ts';
-import { TICKET_COLUMNS, findTicketsWithSla, insertTimeline, type TicketRow } from '../tickets/tickets.repository.ts';
-import { present, timelineRow } from '../tickets/tickets.service.ts';
+import { TICKET_COLUMNS, insertTimeline, type TicketRow } from '../tickets/tickets.repository.ts';
+import { ticketViews, timelineRow } from '../tickets/tickets.service.ts';
 import { OCCUPYING, nextStatus } from '../tickets/ticket-workflow.ts';
 import { DUE, WARN } from './clock-predicates.ts';
-import { refreshTicketsSla, slaBlocks, slaRowsFromJson } from './ticket-sla.service.ts';
+import { refreshTicketsSla } from './ticket-sla.service.ts';
 
 export interface SweepDeps {
   db: Db;
@@ -156,6 +156,8 @@ interface Applied {
   escalated: number;
 }
 
+const nothingApplied = (): Applied => ({ timeline: [], events: new Map(), actions: new Map(), priorityRaised: 0, escalated: 0 });
+
 /**
  * Applies on_breach to the tickets that breached in this batch: one plan per ticket (however
  * many of its metrics breached together), the ticket rows updated in one statement, the
@@ -164,7 +166,7 @@ interface Applied {
  * load the next one sees.
  */
 async function applyOnBreach(tx: Tx, recorded: Recorded[], now: Date, tm?: Record<string, number>): Promise<Applied> {
-  const out: Applied = { timeline: [], events: new Map(), actions: new Map(), priorityRaised: 0, escalated: 0 };
+  const out = nothingApplied();
   const policyIds = [...new Set(recorded.map((r) => r.policy_id))];
   const policies = await tx.selectFrom('sla_policies').select(['id', 'on_breach']).where('id', 'in', policyIds).execute();
   const onBreachOf = new Map(policies.map((p) => [p.id, p.on_breach as OnBreach]));
@@ -286,7 +288,7 @@ async function sweepBatch(deps: SweepDeps, kind: Kind, now: Date, opts: SweepOpt
     const applied =
       kind === 'breach' && recorded.length
         ? await timed(tm, 'on_breach', () => applyOnBreach(tx, recorded, recordedAt, tm))
-        : { timeline: [], events: new Map<string, EventType[]>(), actions: new Map<string, string[]>(), priorityRaised: 0, escalated: 0 };
+        : nothingApplied();
     if (applied.actions.size) {
       const withActions = [...applied.actions].filter(([, a]) => a.length);
       await sql`
@@ -297,9 +299,7 @@ async function sweepBatch(deps: SweepDeps, kind: Kind, now: Date, opts: SweepOpt
 
     // The events carry each ticket as GET shows it after the batch (clocks included).
     const ticketIds = [...new Set(recorded.map((r) => r.ticket_id))];
-    const views = new Map(
-      (await timed(tm, 'views', () => findTicketsWithSla(tx, ticketIds))).map(({ sla_rows, ...row }) => [row.id, present(row, slaBlocks(slaRowsFromJson(sla_rows), recordedAt).get(row.id))]),
-    );
+    const views = new Map((await timed(tm, 'views', () => ticketViews(tx, ticketIds, recordedAt))).map((v) => [v.id, v]));
     const type: EventType = kind === 'breach' ? 'ticket.sla_breached' : 'ticket.sla_warning';
     const events: Insertable<EventsTable>[] = recorded.map((r) => eventRow(SYSTEM, recordedAt, type, { type: 'ticket', id: r.ticket_id }, views.get(r.ticket_id)));
     for (const [id, types] of applied.events) for (const t of types) events.push(eventRow(SYSTEM, recordedAt, t, { type: 'ticket', id }, views.get(id)));

@@ -143,10 +143,6 @@ async function historiesFor(db: Db | Tx, ticketIds: string[]): Promise<Map<strin
   return new Map(ticketIds.map((id) => [id, historyOf(byTicket.get(id) ?? [])]));
 }
 
-async function historyFor(db: Db | Tx, ticketId: string): Promise<HistoryEvent[]> {
-  return (await historiesFor(db, [ticketId])).get(ticketId)!;
-}
-
 type Matched = NonNullable<Awaited<ReturnType<typeof policyFor>>>;
 function clocksOf(m: Matched, reportedAt: Date, history: HistoryEvent[], now: Date) {
   return computeClocks({
@@ -315,7 +311,7 @@ export async function explainTicketSla(deps: TicketSlaDeps, actor: Actor, id: st
   if (!matched) throw unprocessable('no-sla-policy', 'No active SLA policy matches this ticket.');
   const { policy, calendarRow } = matched;
   const now = deps.clock.now();
-  const clocks = clocksOf(matched, ticket.reported_at, await historyFor(deps.db, id), now);
+  const clocks = clocksOf(matched, ticket.reported_at, (await historiesFor(deps.db, [id])).get(id)!, now);
   return {
     ticket_id: id,
     as_of: now.toISOString(),

@@ -3,10 +3,10 @@ import type { TicketPriority, TicketTimelineTable, Tx } from '../../db/types.ts'
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { eventRow, insertEvents } from '../events/events.repository.ts';
-import { refreshTicketsSla, slaBlocks, slaRowsFromJson } from '../sla/ticket-sla.service.ts';
+import { refreshTicketsSla } from '../sla/ticket-sla.service.ts';
 import { route } from './tickets.actions.ts';
-import { TICKET_COLUMNS, findTicketsWithSla, insertTimeline, type TicketRow } from './tickets.repository.ts';
-import { present, timelineRow, type TicketView } from './tickets.service.ts';
+import { TICKET_COLUMNS, insertTimeline, type TicketRow } from './tickets.repository.ts';
+import { ticketViews, timelineRow, type TicketView } from './tickets.service.ts';
 
 export interface CareTicketSpec {
   customer_id: string;
@@ -76,7 +76,7 @@ export async function openCareTickets(tx: Tx, ctx: ChangeContext, specs: CareTic
   }
   await insertTimeline(tx, timeline);
   await refreshTicketsSla(tx, inserted.rows, now);
-  const views = (await findTicketsWithSla(tx, inserted.rows.map((t) => t.id))).map(({ sla_rows, ...row }) => present(row, slaBlocks(slaRowsFromJson(sla_rows), now).get(row.id)));
+  const views = await ticketViews(tx, inserted.rows.map((t) => t.id), now);
   await insertEvents(
     tx,
     views.flatMap((v) => [

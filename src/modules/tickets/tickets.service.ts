@@ -180,6 +180,11 @@ async function withSla(deps: TicketDeps, rows: repo.TicketRow[]): Promise<Ticket
   return rows.map((r) => present(r, blocks.get(r.id)));
 }
 
+/** Tickets as GET shows them at `now`, read with their stored clocks in one query (events carry these). */
+export async function ticketViews(db: Db | Tx, ids: string[], now: Date): Promise<TicketView[]> {
+  return (await repo.findTicketsWithSla(db, ids)).map(({ sla_rows, ...row }) => present(row, slaBlocks(slaRowsFromJson(sla_rows), now).get(row.id)));
+}
+
 export async function getTicket(deps: TicketDeps, actor: Actor, id: string): Promise<TicketView> {
   const found = await repo.findTicketWithSla(deps.db, id);
   assertVisible(actor, found, id);
