@@ -107,11 +107,16 @@ describe('the churn scan', () => {
     expect(second).toMatchObject({ changed: 0, level_changed: 0, entered_high: 0, care_tickets_opened: 0 });
     expect(await t.database.db.selectFrom('tickets').select('id').where('customer_id', '=', c.id).where('category', '=', 'retention').execute()).toHaveLength(1);
 
-    // A day later the silence factor moves the score a little: history grows, no new ticket or event.
+    // Forty days later silence and the open ticket's age move the score: history grows by
+    // one, and a customer already high gets no second ticket or event.
     t.clock.advance(40 * 86_400_000);
     const later = await scan();
     expect(later.care_tickets_opened).toBe(0);
-    expect((await t.request({ method: 'GET', url: `/v1/customers/${c.id}/churn-risk` })).json().history.length).toBeGreaterThanOrEqual(1);
+    const moved = (await t.request({ method: 'GET', url: `/v1/customers/${c.id}/churn-risk` })).json();
+    expect(moved.history).toHaveLength(2);
+    expect(moved.history[0].score).not.toBe(moved.history[1].score);
+    expect(moved.history[0]).toMatchObject({ scored_at: '2026-04-18T01:00:00.000Z', level: 'high' });
+    expect(await t.database.db.selectFrom('events').select('id').where('resource_id', '=', c.id).where('type', '=', 'customer.churn_risk_changed').execute()).toHaveLength(1);
     t.clock.advance(-40 * 86_400_000);
   });
 

@@ -39,6 +39,10 @@ describe('sla-recompute', () => {
     expect((await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}` })).json().sla.first_response.due_at).toBe('2026-03-10T01:30:00.000Z');
     expect((await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}/sla` })).json().metrics.first_response.due_at).toBe('2026-03-10T01:30:00.000Z');
     expect(await recompute()).toEqual({ tickets_recomputed: 0 });
+    // Another change asks for another run: Tuesday off too, Wednesday 09:30.
+    await t.request({ method: 'PATCH', url: `/v1/calendars/${cal.id}`, payload: { holidays: ['2026-03-09', '2026-03-10'] } });
+    expect((await recompute()).tickets_recomputed).toBeGreaterThanOrEqual(1);
+    expect((await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}` })).json().sla.first_response.due_at).toBe('2026-03-11T01:30:00.000Z');
 
     const jobs = (await t.request({ method: 'GET', url: '/v1/jobs' })).json().data.map((j: { name: string }) => j.name);
     expect(jobs).toContain('sla-recompute');

@@ -117,6 +117,20 @@ describe('the sla-sweep', () => {
     ]);
   });
 
+  it('tells a status change when an escalated ticket finds nobody at the next tier', async () => {
+    const far = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'Far', region: 'far' } })).json();
+    await t.request({ method: 'POST', url: '/v1/technicians', payload: { name: 'Far 1', tier: 1, regions: ['far'], skills: ['fridge'], max_open_tickets: 5 } });
+    const ticket = await open({ customer_id: far.id, priority: 'urgent' });
+    await act(ticket.id, 'assign', { auto: true });
+    await act(ticket.id, 'start');
+    t.clock.advance(61 * 60_000);
+    expect(await sweep()).toMatchObject({ breaches: 1, escalated: 1 });
+    expect(await get(ticket.id)).toMatchObject({ tier: 2, status: 'new', technician_id: null });
+    expect((await eventTypes(ticket.id)).slice(-3)).toEqual(['ticket.sla_breached', 'ticket.escalated', 'ticket.status_changed']);
+    const timeline = (await t.request({ method: 'GET', url: `/v1/tickets/${ticket.id}/timeline` })).json().data;
+    expect(timeline.at(-1)).toMatchObject({ entry: 'assignment', action: 'unassigned' });
+  });
+
   it('records a follow-up missed on a resolved ticket without reopening or escalating it', async () => {
     const ticket = await open();
     await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/notes`, payload: { kind: 'call', visibility: 'customer', body: 'Called' } });
@@ -203,6 +217,8 @@ describe('exactly once under concurrency and failure', () => {
     expect(await countFor(c)).toEqual({ records: 40, distinct_records: 40, events: 40, timeline: 40 });
     const entries = await t.database.db.selectFrom('ticket_timeline').select(['ticket_id', 'data', 'actor_kind']).where('ticket_id', 'in', ids).where('entry', '=', 'sla').orderBy('id').execute();
     expect(entries.every((e) => e.actor_kind === 'system' && typeof (e.data as { metric: string }).metric === 'string')).toBe(true);
+    // Clocks already past due are breached, not warned first.
+    expect(await t.database.db.selectFrom('sla_breaches').select('id').where('customer_id', '=', c).where('kind', '=', 'warning').execute()).toEqual([]);
   });
 
   it('a sweep that fails half-way loses only its open batch, and the next run finishes with nothing twice', async () => {
