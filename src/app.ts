@@ -27,7 +27,7 @@ import { ticketActionRoutes } from './modules/tickets/tickets.actions.routes.ts'
 import { eventRoutes } from './modules/events/events.routes.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { jobRoutes } from './modules/jobs/jobs.routes.ts';
-import { DEFAULT_JOB_SETTINGS, buildJobs, surveySettings } from './jobs/jobs.ts';
+import { buildJobs, surveySettings } from './jobs/jobs.ts';
 import { surveyRoutes } from './modules/surveys/surveys.routes.ts';
 import { churnRoutes } from './modules/churn/churn.routes.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
@@ -140,11 +140,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? buildJobs() });
   await app.register(auditRoutes, { db: deps.db });
   await app.register(churnRoutes, { db: deps.db, clock: deps.clock });
-  const jobSettings = { ...DEFAULT_JOB_SETTINGS, ...stripUndefined(deps.config) };
   await app.register(surveyRoutes, {
     db: deps.db,
     clock: deps.clock,
-    surveys: surveySettings(jobSettings),
+    surveys: surveySettings(deps.config),
     publicRateLimitPerMinute: deps.config.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 30,
   });
 
@@ -152,5 +151,3 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: 'Aftercare API' } });
   return app;
 }
-
-const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -29,11 +29,12 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   SURVEY_RECOVERY_CSAT: 2,
 };
 
-export const surveySettings = (s: Pick<JobSettings, 'PUBLIC_BASE_URL' | 'SURVEY_DELAY_MINUTES' | 'SURVEY_TTL_DAYS' | 'SURVEY_RECOVERY_CSAT'>) => ({
-  publicBaseUrl: s.PUBLIC_BASE_URL,
-  delayMinutes: s.SURVEY_DELAY_MINUTES,
-  ttlDays: s.SURVEY_TTL_DAYS,
-  recoveryCsat: s.SURVEY_RECOVERY_CSAT,
+/** The survey settings from the environment's names, each defaulted. */
+export const surveySettings = (s: Partial<Pick<JobSettings, 'PUBLIC_BASE_URL' | 'SURVEY_DELAY_MINUTES' | 'SURVEY_TTL_DAYS' | 'SURVEY_RECOVERY_CSAT'>>) => ({
+  publicBaseUrl: s.PUBLIC_BASE_URL ?? DEFAULT_JOB_SETTINGS.PUBLIC_BASE_URL,
+  delayMinutes: s.SURVEY_DELAY_MINUTES ?? DEFAULT_JOB_SETTINGS.SURVEY_DELAY_MINUTES,
+  ttlDays: s.SURVEY_TTL_DAYS ?? DEFAULT_JOB_SETTINGS.SURVEY_TTL_DAYS,
+  recoveryCsat: s.SURVEY_RECOVERY_CSAT ?? DEFAULT_JOB_SETTINGS.SURVEY_RECOVERY_CSAT,
 });
 
 /** Sends the surveys of tickets resolved SURVEY_DELAY_MINUTES ago; expires unanswered ones. */

@@ -144,7 +144,8 @@ const DAY = 86_400_000;
  */
 export async function scanChurn(deps: { db: Db; clock: Clock; log: Logger }) {
   const now = deps.clock.now();
-  const model = presentModel(await loadModel(deps.db)) as unknown as ChurnModel;
+  const row = await loadModel(deps.db);
+  const model: ChurnModel = { window_days: row.window_days, weights: row.weights as ChurnModel['weights'], thresholds: row.thresholds };
   const from = new Date(now.getTime() - model.window_days * DAY);
   const recentFrom = new Date(now.getTime() - (model.window_days * DAY) / 3);
   const ctx = systemContext();
