@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { systemClock } from '../src/clock.ts';
 import type { Db } from '../src/db/types.ts';
-import { DEFAULT_JOB_SETTINGS, slaSweepJob } from '../src/jobs/jobs.ts';
+import { DEFAULT_JOB_SETTINGS, slaSweepJob } from '../src/jobs/registry.ts';
 import { runTick } from '../src/jobs/scheduler.ts';
 import { sweepSla } from '../src/modules/sla/sla-sweep.ts';
 import { recomputeSla } from '../src/modules/sla/sla-recompute.ts';

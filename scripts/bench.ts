@@ -22,7 +22,7 @@ import { v7 } from 'uuid';
 import { createDatabase } from '../src/db/database.ts';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
-import { encodeCursor } from '../src/http/pagination.ts';
+import { encodeCursor } from '../src/db/pagination.ts';
 import { benchChurn } from './bench-churn.ts';
 import { rssMb, startService, stopAll, waitReady } from './bench-service.ts';
 import { benchSla } from './bench-sla.ts';

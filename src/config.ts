@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import cron from 'node-cron';
-import { DEFAULT_JOB_SETTINGS } from './jobs/jobs.ts';
 
 /**
  * The environment, written once. Every deployment and every test reads its settings through
@@ -34,9 +33,9 @@ export const EnvSchema = Type.Object({
   /** How long Idempotency-Key records are kept, in hours (the contract says at least 24). */
   IDEMPOTENCY_TTL_HOURS: Type.Integer({ minimum: 24, default: 24 }),
   /** When the SLA sweep runs: a node-cron expression, seconds first (every 5 seconds by default). */
-  SLA_SWEEP_SCHEDULE: Type.String({ minLength: 1, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_SCHEDULE }),
+  SLA_SWEEP_SCHEDULE: Type.String({ minLength: 1, default: '*/5 * * * * *' }),
   /** Clocks the SLA sweep handles per transaction. */
-  SLA_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_BATCH_SIZE }),
+  SLA_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
   /** Minutes after resolution before survey-dispatch sends the satisfaction survey. */
   SURVEY_DELAY_MINUTES: Type.Integer({ minimum: 0, maximum: 43_200, default: 60 }),
   /** Days a survey can be answered. */
@@ -46,7 +45,7 @@ export const EnvSchema = Type.Object({
   /** Requests per minute per client address on the public survey routes. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   /** SLA sweep batches run side by side. */
-  SLA_SWEEP_WORKERS: Type.Integer({ minimum: 1, maximum: 8, default: DEFAULT_JOB_SETTINGS.SLA_SWEEP_WORKERS }),
+  SLA_SWEEP_WORKERS: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),
 });
 
 export type Env = Static<typeof EnvSchema>;

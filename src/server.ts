@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createDatabase } from './db/database.ts';
 import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrator.ts';
-import { buildJobs } from './jobs/jobs.ts';
+import { buildJobs } from './jobs/registry.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { ensureStartupKey } from './modules/api-keys/api-keys.service.ts';
 

@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import { migrations } from '../../migrations/index.ts';
+import { ADVISORY_LOCKS } from './locks.ts';
 
-// Any constant: every instance takes the same lock before migrating, so two starting at
-// once run the migrations once and both come up.
-const MIGRATION_LOCK = 7_202_611_240;
+// Every instance takes the same lock before migrating, so two starting at once run the
+// migrations once and both come up.
+const MIGRATION_LOCK = ADVISORY_LOCKS.migrations;
 
 export const latestMigration = Object.keys(migrations).sort().at(-1)!;
 

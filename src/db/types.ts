@@ -1,4 +1,3 @@
-import type { FactorScore } from '../modules/churn/churn-score.ts';
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /** A timestamptz: written as a Date, read as a Date. */
@@ -23,10 +22,20 @@ export interface ApiKeysTable {
   version: Generated<number>;
 }
 
+/** One factor's part of a stored churn score (domain/churn-score.ts computes them; its FactorScore must stay assignable to this). */
+export interface StoredFactorScore {
+  factor: string;
+  value: number | null;
+  normalized: number;
+  weight: number;
+  contribution: number;
+  rule: string;
+}
+
 export interface ChurnRisk {
   score: number;
   level: 'low' | 'medium' | 'high';
-  factors: FactorScore[];
+  factors: StoredFactorScore[];
   scored_at: string;
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../lib/hash.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
@@ -21,7 +21,6 @@ declare module 'fastify' {
   }
 }
 
-export const hashSecret = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
 
 export const ROLES = {
   all: ['admin', 'manager', 'agent', 'technician', 'analyst', 'integration'],
@@ -55,7 +54,7 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization;
       const match = typeof header === 'string' ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
-      if (match) request.credentialHash = hashSecret(match[1]!).toString('hex');
+      if (match) request.credentialHash = sha256(match[1]!).toString('hex');
 
       const access = request.routeOptions.config?.access;
       if (access === 'public' || access === undefined) return;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Problem, badRequest, notFound, unavailable, type FieldError } from './problem.ts';
+import { DomainError, type FieldError } from '../domain/errors.ts';
+import { Problem, badRequest, fromDomain, notFound, unavailable } from './problem.ts';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -71,6 +72,7 @@ export function isDatabaseDown(err: unknown): boolean {
 /** Maps anything thrown to a problem; unknown errors become a 500 whose details stay in the log. */
 export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
+  if (err instanceof DomainError) return fromDomain(err);
   const e = err as FastifyError & { validation?: ValidationIssue[]; validationContext?: string; code?: string };
   if (e?.validation) {
     const errors = fieldErrors(e.validationContext, e.validation);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../lib/hash.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
@@ -35,7 +35,7 @@ function canonical(value: unknown): string {
 
 /** What makes two requests "the same request": method, path and query, and the body's content. */
 export function requestFingerprint(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${canonical(body)}`).digest('hex');
+  return sha256(`${method} ${url}\n${canonical(body)}`).toString('hex');
 }
 
 export interface IdempotencyOptions {

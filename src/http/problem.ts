@@ -1,11 +1,10 @@
+import type { Conflict, DomainError, FieldError, InvalidInput, RuleViolated } from '../domain/errors.ts';
+
 /**
- * Domain and HTTP errors, mapped once to RFC 9457 problem+json by the error handler.
- * Services throw these; routes never build error responses themselves.
+ * RFC 9457 problem+json. Services throw domain errors (domain/errors.ts), mapped here once
+ * by fromDomain; the HTTP layer's own refusals (401, 429, 503, ...) are built here directly.
  */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+export type { FieldError };
 
 export const PROBLEM_BASE = 'https://aftercare.dev/problems/';
 
@@ -57,18 +56,27 @@ export const notFound = (what: string, id?: string) =>
   new Problem(404, 'not-found', 'Not found', id ? `${what} ${id} does not exist` : `${what} does not exist`);
 export const conflict = (detail: string, extra?: Record<string, unknown>) =>
   new Problem(409, 'conflict', 'Conflict', detail, extra ? { extra } : {});
-export const gone = (detail: string) => new Problem(410, 'gone', 'Gone', detail);
-export const preconditionFailed = (detail: string) =>
-  new Problem(412, 'precondition-failed', 'Precondition failed', detail);
-export const unprocessable = (slug: string, detail: string, errors?: FieldError[]) =>
-  new Problem(422, slug, 'Rule violated', detail, errors ? { errors } : {});
 export const unavailable = (detail: string) =>
   new Problem(503, 'unavailable', 'Service unavailable', detail, { headers: { 'retry-after': '5' } });
 
-/** The row a change was asked for exists and is at the version its If-Match names (when given). */
-export function assertVersion<T extends { version: number }>(kind: string, id: string, current: T | undefined, expected: number | undefined): asserts current is T {
-  if (!current) throw notFound(kind, id);
-  if (expected !== undefined && current.version !== expected) {
-    throw preconditionFailed(`${kind} ${id} is at version ${current.version}, not ${expected}; fetch it again and retry.`);
+/** The one mapping from the domain's errors to problem+json: status, type URI and body. */
+export function fromDomain(err: DomainError): Problem {
+  switch (err.kind) {
+    case 'invalid-input':
+      return badRequest(err.message, (err as InvalidInput).errors);
+    case 'forbidden':
+      return forbidden(err.message);
+    case 'not-found':
+      return new Problem(404, 'not-found', 'Not found', err.message);
+    case 'conflict':
+      return conflict(err.message, (err as Conflict).extra);
+    case 'gone':
+      return new Problem(410, 'gone', 'Gone', err.message);
+    case 'stale-version':
+      return new Problem(412, 'precondition-failed', 'Precondition failed', err.message);
+    case 'rule-violated': {
+      const r = err as RuleViolated;
+      return new Problem(422, r.slug, 'Rule violated', r.message, r.errors ? { errors: r.errors } : {});
+    }
   }
 }

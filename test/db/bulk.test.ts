@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import { systemContext } from '../../src/lib/context.ts';
-import { eventRow, insertEvents } from '../../src/modules/events/events.repository.ts';
+import { eventRow, insertEvents } from '../../src/db/outbox.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;

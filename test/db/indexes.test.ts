@@ -1,7 +1,7 @@
 import { sql, type Compilable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database.ts';
-import type { Keyset } from '../../src/http/pagination.ts';
+import type { Keyset } from '../../src/db/pagination.ts';
 import { apiKeyListQuery } from '../../src/modules/api-keys/api-keys.repository.ts';
 import { assetListQuery } from '../../src/modules/assets/assets.repository.ts';
 import { auditListQuery } from '../../src/modules/audit/audit.repository.ts';

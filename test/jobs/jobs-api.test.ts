@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextRun } from '../../src/modules/jobs/jobs.service.ts';
+import { nextRun } from '../../src/jobs/jobs.service.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { DEFAULT_JOB_SETTINGS, surveySettings } from '../../src/jobs/jobs.ts';
+import { DEFAULT_JOB_SETTINGS, surveySettings } from '../../src/jobs/registry.ts';
 import { dispatchSurveys } from '../../src/modules/surveys/surveys.service.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 

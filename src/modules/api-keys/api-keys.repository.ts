@@ -1,7 +1,7 @@
-import { applyKeyset } from '../../db/keyset.ts';
+import { applyKeyset } from '../../db/pagination.ts';
 import type { ApiKeysTable, Db, Tx } from '../../db/types.ts';
 import type { Insertable, Selectable } from 'kysely';
-import type { Keyset } from '../../http/pagination.ts';
+import type { Keyset } from '../../db/pagination.ts';
 import { KEY_CHANNEL } from '../../http/key-cache.ts';
 import { sql } from 'kysely';
 

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { ADVISORY_LOCKS } from '../../db/locks.ts';
 import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db, Role } from '../../db/types.ts';
 import type { ApiKeyCache } from '../../http/key-cache.ts';
-import { hashSecret } from '../../http/auth.ts';
-import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { conflict, notFound, unprocessable } from '../../http/problem.ts';
+import { sha256 } from '../../lib/hash.ts';
+import { keysetFrom, pageOf } from '../../db/pagination.ts';
+import { conflict, notFound, ruleViolated } from '../../domain/errors.ts';
 import { systemContext, type ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { recordAudit } from '../../db/audit.ts';
 import * as repo from './api-keys.repository.ts';
 import type { ApiKeyListQuery, CreateApiKey } from './api-keys.schemas.ts';
 
@@ -44,17 +45,17 @@ export type ApiKeyView = ReturnType<typeof present>;
 export async function createApiKey(deps: ApiKeyDeps, ctx: ChangeContext, input: CreateApiKey) {
   const now = deps.clock.now();
   if (input.expires_at && new Date(input.expires_at) <= now) {
-    throw unprocessable('expiry-in-past', 'expires_at must be in the future.', [{ path: '/body/expires_at', message: 'is in the past' }]);
+    throw ruleViolated('expiry-in-past', 'expires_at must be in the future.', [{ path: '/body/expires_at', message: 'is in the past' }]);
   }
   if ((input.role === 'technician') !== (input.technician_id !== undefined)) {
-    throw unprocessable('technician-binding', 'A technician key needs technician_id, and only a technician key may have one.', [
+    throw ruleViolated('technician-binding', 'A technician key needs technician_id, and only a technician key may have one.', [
       { path: '/body/technician_id', message: input.role === 'technician' ? 'is required for role technician' : 'is only for role technician' },
     ]);
   }
   const secret = generateSecret();
   const row = await inChange(deps.db, ctx, async (tx) => {
     if (input.technician_id && !(await repo.technicianExists(tx, input.technician_id))) {
-      throw unprocessable('technician-not-found', `Technician ${input.technician_id} does not exist.`, [
+      throw ruleViolated('technician-not-found', `Technician ${input.technician_id} does not exist.`, [
         { path: '/body/technician_id', message: 'does not exist' },
       ]);
     }
@@ -64,7 +65,7 @@ export async function createApiKey(deps: ApiKeyDeps, ctx: ChangeContext, input: 
       role: input.role,
       technician_id: input.technician_id ?? null,
       prefix: prefixOf(secret),
-      secret_hash: hashSecret(secret),
+      secret_hash: sha256(secret),
       expires_at: input.expires_at ? new Date(input.expires_at) : null,
       created_at: now,
       updated_at: now,
@@ -120,9 +121,9 @@ export async function ensureStartupKey(deps: ApiKeyDeps, bootstrapSecret: string
   const ctx = systemContext();
   return deps.db.transaction().execute(async (tx) => {
     // Serialises concurrent starts of several instances on one database.
-    await sql`select pg_advisory_xact_lock(7202611241)`.execute(tx);
+    await sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.startupKey})`.execute(tx);
     if (bootstrapSecret) {
-      const hash = hashSecret(bootstrapSecret);
+      const hash = sha256(bootstrapSecret);
       if (await repo.findIdBySecretHash(tx, hash)) return {};
       const row = await repo.insertApiKey(tx, {
         id: newId(),
@@ -145,7 +146,7 @@ export async function ensureStartupKey(deps: ApiKeyDeps, bootstrapSecret: string
       role: 'admin',
       technician_id: null,
       prefix: prefixOf(secret),
-      secret_hash: hashSecret(secret),
+      secret_hash: sha256(secret),
       created_at: now,
       updated_at: now,
     });

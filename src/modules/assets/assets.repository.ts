@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import { applyKeyset } from '../../db/keyset.ts';
+import { applyKeyset } from '../../db/pagination.ts';
 import type { AssetsTable, Db, Tx } from '../../db/types.ts';
-import type { Keyset } from '../../http/pagination.ts';
+import type { Keyset } from '../../db/pagination.ts';
 
 export const ASSET_COLUMNS = [
   'id',

@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db } from '../../db/types.ts';
-import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { conflict, notFound, unprocessable, type FieldError, assertVersion } from '../../http/problem.ts';
+import { keysetFrom, pageOf } from '../../db/pagination.ts';
+import { conflict, notFound, ruleViolated, type FieldError, assertVersion } from '../../domain/errors.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { recordAudit } from '../../db/audit.ts';
 import * as repo from './assets.repository.ts';
 import type { AssetListQuery, CreateAsset, UpdateAsset } from './assets.schemas.ts';
 
@@ -49,7 +49,7 @@ export function dateRuleViolations(a: AssetDates, today: string): FieldError[] {
 
 function assertDates(a: AssetDates, now: Date): void {
   const errors = dateRuleViolations(a, now.toISOString().slice(0, 10));
-  if (errors.length) throw unprocessable('asset-dates', 'The asset dates contradict each other.', errors);
+  if (errors.length) throw ruleViolated('asset-dates', 'The asset dates contradict each other.', errors);
 }
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));

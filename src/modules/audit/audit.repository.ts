@@ -1,43 +1,6 @@
 import { sql } from 'kysely';
-import { applyKeyset } from '../../db/keyset.ts';
-import type { Insertable } from 'kysely';
-import type { AuditLogTable, Db, Tx } from '../../db/types.ts';
-import type { Keyset } from '../../http/pagination.ts';
-import { newId } from '../../lib/ids.ts';
-import type { ChangeContext } from '../../lib/context.ts';
-
-export type AuditResource = 'customer' | 'asset' | 'api_key' | 'technician' | 'calendar' | 'sla_policy' | 'churn_model';
-
-export interface AuditEntry {
-  action: string;
-  resource_type: AuditResource;
-  resource_id: string;
-  fields?: string[];
-}
-
-/** The audit row for an entry, for callers that write it in the same statement as the change. */
-export function auditRow(ctx: ChangeContext, at: Date, e: AuditEntry): Insertable<AuditLogTable> {
-  return {
-    id: newId(),
-    occurred_at: at,
-    actor_kind: ctx.actor.kind,
-    actor_id: ctx.actor.id,
-    actor_role: ctx.actor.role,
-    action: e.action,
-    resource_type: e.resource_type,
-    resource_id: e.resource_id,
-    fields: e.fields ?? [],
-    request_id: ctx.requestId,
-  };
-}
-
-export async function recordAudit(tx: Tx, ctx: ChangeContext, at: Date, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await tx
-    .insertInto('audit_log')
-    .values(entries.map((e) => auditRow(ctx, at, e)))
-    .execute();
-}
+import { applyKeyset, type Keyset } from '../../db/pagination.ts';
+import type { Db } from '../../db/types.ts';
 
 export interface AuditFilter {
   resource_type?: string;
@@ -70,8 +33,4 @@ export function auditListQuery(db: Db, f: AuditFilter, ks: Keyset) {
   if (f.from) q = q.where('occurred_at', '>=', f.from);
   if (f.to) q = q.where('occurred_at', '<', f.to);
   return applyKeyset(q, 'audit_log', ks, 'occurred_at');
-}
-
-export async function listAudit(db: Db, f: AuditFilter, ks: Keyset) {
-  return auditListQuery(db, f, ks).execute();
 }

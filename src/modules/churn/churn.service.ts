@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db, Tx } from '../../db/types.ts';
-import { assertVersion, notFound, unprocessable } from '../../http/problem.ts';
+import { assertVersion, notFound, ruleViolated } from '../../domain/errors.ts';
 import { systemContext, type ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { recordAudit } from '../../db/audit.ts';
 import { CUSTOMER_COLUMNS, type CustomerRow } from '../customers/customers.repository.ts';
 import { present as presentCustomer } from '../customers/customers.service.ts';
-import { eventRow, insertEvents } from '../events/events.repository.ts';
+import { eventRow, insertEvents } from '../../db/outbox.ts';
 import { openCareTickets } from '../tickets/care-tickets.ts';
 import { lifecycleOf, scoreCustomer, type ChurnModel, type Signals } from './churn-score.ts';
 
@@ -36,10 +36,10 @@ export async function getModel(deps: ChurnDeps) {
 
 export async function putModel(deps: ChurnDeps, ctx: ChangeContext, input: Omit<ChurnModel, never>, expectedVersion: number | undefined) {
   if (input.thresholds.medium >= input.thresholds.high) {
-    throw unprocessable('churn-thresholds', 'thresholds.medium must be below thresholds.high.', [{ path: '/body/thresholds/medium', message: 'must be below high' }]);
+    throw ruleViolated('churn-thresholds', 'thresholds.medium must be below thresholds.high.', [{ path: '/body/thresholds/medium', message: 'must be below high' }]);
   }
   if (Object.values(input.weights).every((w) => w === 0)) {
-    throw unprocessable('churn-weights', 'At least one weight must be above zero.', [{ path: '/body/weights', message: 'all zero' }]);
+    throw ruleViolated('churn-weights', 'At least one weight must be above zero.', [{ path: '/body/weights', message: 'all zero' }]);
   }
   const now = deps.clock.now();
   return inChange(deps.db, ctx, async (tx) => {

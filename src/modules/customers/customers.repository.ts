@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import { applyKeyset } from '../../db/keyset.ts';
+import { applyKeyset } from '../../db/pagination.ts';
 import type { AuditLogTable, CustomersTable, Db, EventsTable, Tx } from '../../db/types.ts';
-import type { Keyset } from '../../http/pagination.ts';
+import type { Keyset } from '../../db/pagination.ts';
 
 export const CUSTOMER_COLUMNS = [
   'id',

@@ -4,14 +4,18 @@ import { inChange, inChangeStatement } from '../../db/change.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { forgetStoredResponsesMentioning } from '../../db/idempotency.ts';
 import type { Db } from '../../db/types.ts';
-import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { conflict, notFound, preconditionFailed } from '../../http/problem.ts';
+import { keysetFrom, pageOf } from '../../db/pagination.ts';
+import { conflict, notFound, StaleVersion } from '../../domain/errors.ts';
+import type { Static } from 'typebox';
+import type { ChurnRiskSchema } from './customers.schemas.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { auditRow, recordAudit } from '../audit/audit.repository.ts';
-import { eventRow, insertEvents, scrubResourceEvents } from '../events/events.repository.ts';
+import { auditRow, recordAudit } from '../../db/audit.ts';
+import { eventRow, insertEvents, scrubResourceEvents } from '../../db/outbox.ts';
 import * as repo from './customers.repository.ts';
 import type { CreateCustomer, CustomerListQuery, PutCustomer, UpdateCustomer } from './customers.schemas.ts';
+
+type StoredChurnRisk = Static<typeof ChurnRiskSchema>;
 
 export interface CustomerDeps {
   db: Db;
@@ -31,7 +35,8 @@ export function present(row: repo.CustomerRow) {
     tier: row.tier,
     tags: row.tags,
     status: row.status,
-    churn_risk: row.churn_risk,
+    // jsonb written only by churn-scan, in the shape of domain/churn-score.ts's result.
+    churn_risk: row.churn_risk as StoredChurnRisk | null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     version: row.version,
@@ -102,7 +107,7 @@ async function whyNotUpdated(deps: CustomerDeps, id: string, expected: number | 
   const current = await repo.findCustomer(deps.db, id);
   if (!current) throw notFound('Customer', id);
   if (current.status === 'erased') throw conflict(`Customer ${id} was erased and can no longer be changed.`);
-  throw preconditionFailed(`Customer ${id} is at version ${current.version}, not ${expected}; fetch it again and retry.`);
+  throw new StaleVersion('Customer', id, current.version, expected);
 }
 
 export async function updateCustomer(
@@ -164,7 +169,7 @@ export async function putByExternalRef(
   });
   if (!result) {
     const current = await repo.findByExternalRef(deps.db, ref);
-    throw preconditionFailed(`Customer ${ref} is at version ${current?.version}, not ${expectedVersion}; fetch it again and retry.`);
+    throw new StaleVersion('Customer', ref, current?.version, expectedVersion);
   }
   const { inserted, ...row } = result;
   return { customer: present(row), inserted };

@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import { applyKeyset } from '../../db/keyset.ts';
+import { applyKeyset } from '../../db/pagination.ts';
 import type { CalendarsTable, Db, Tx } from '../../db/types.ts';
-import type { Keyset } from '../../http/pagination.ts';
+import type { Keyset } from '../../db/pagination.ts';
 
 export const CALENDAR_COLUMNS = ['id', 'name', 'timezone', 'hours', 'holidays', 'workdays', 'created_at', 'updated_at', 'version'] as const;
 export type CalendarRow = Pick<Selectable<CalendarsTable>, (typeof CALENDAR_COLUMNS)[number]>;

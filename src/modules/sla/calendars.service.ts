@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db } from '../../db/types.ts';
-import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { notFound, unprocessable, type FieldError, assertVersion } from '../../http/problem.ts';
+import { keysetFrom, pageOf } from '../../db/pagination.ts';
+import { notFound, ruleViolated, type FieldError, assertVersion } from '../../domain/errors.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { recordAudit } from '../../db/audit.ts';
 import { notifySlaSettingsChanged } from './sla-settings-cache.ts';
 import { BusinessCalendar, CalendarError, type CalendarSpec } from './business-calendar.ts';
 import * as repo from './calendars.repository.ts';
@@ -44,7 +44,7 @@ export function checkCalendar(spec: CalendarSpec): void {
     if (weekday !== 0 && weekday !== 6) errors.push({ path: '/body/workdays', message: `${day} is not a Saturday or Sunday` });
   }
   for (const day of spec.holidays) if (spec.workdays.includes(day)) errors.push({ path: '/body/holidays', message: `${day} is both a holiday and a workday` });
-  if (errors.length) throw unprocessable('calendar-invalid', `The calendar cannot be used: ${errors.map((e) => e.message).join('; ')}.`, errors);
+  if (errors.length) throw ruleViolated('calendar-invalid', `The calendar cannot be used: ${errors.map((e) => e.message).join('; ')}.`, errors);
 }
 
 export async function createCalendar(deps: CalendarDeps, ctx: ChangeContext, input: CreateCalendar) {

@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import Type, { type Static } from 'typebox';
-import { decodeCursor, encodeCursor, type TimedCursor } from '../../http/pagination.ts';
+import { decodeCursor, encodeCursor, type TimedCursor } from '../../db/pagination.ts';
 import { Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 import type { Actor } from '../../lib/context.ts';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/types.ts';
 import { systemContext } from '../../lib/context.ts';
-import { eventRow, insertEvents } from '../events/events.repository.ts';
+import { eventRow, insertEvents } from '../../db/outbox.ts';
 import { insertTimeline } from '../tickets/tickets.repository.ts';
 import { ticketViews, timelineRow } from '../tickets/tickets.service.ts';
 import { DUE } from './clock-predicates.ts';

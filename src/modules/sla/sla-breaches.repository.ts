@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { applyKeyset } from '../../db/keyset.ts';
+import { applyKeyset } from '../../db/pagination.ts';
 import type { Db, SlaBreachesTable } from '../../db/types.ts';
-import type { Keyset } from '../../http/pagination.ts';
+import type { Keyset } from '../../db/pagination.ts';
 
 export interface SlaBreachFilter {
   kind: SlaBreachesTable['kind'];

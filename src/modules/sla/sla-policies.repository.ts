@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import { applyKeyset } from '../../db/keyset.ts';
+import { applyKeyset } from '../../db/pagination.ts';
 import type { Db, SlaPoliciesTable, Tx } from '../../db/types.ts';
-import type { Keyset } from '../../http/pagination.ts';
+import type { Keyset } from '../../db/pagination.ts';
 
 export const POLICY_COLUMNS = [
   'id', 'name', 'position', 'match', 'targets', 'calendar_id', 'warn_at_percent', 'pause_on', 'on_breach', 'active', 'created_at', 'updated_at', 'version',

@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db, Tx } from '../../db/types.ts';
-import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { notFound, unprocessable, assertVersion } from '../../http/problem.ts';
+import { keysetFrom, pageOf } from '../../db/pagination.ts';
+import { notFound, ruleViolated, assertVersion } from '../../domain/errors.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { recordAudit } from '../../db/audit.ts';
 import { notifySlaSettingsChanged } from './sla-settings-cache.ts';
 import * as repo from './sla-policies.repository.ts';
 import type { CreateSlaPolicy, SlaPolicy, SlaPolicyListQuery, UpdateSlaPolicy } from './sla-policies.schemas.ts';
@@ -35,7 +35,7 @@ export function present(row: repo.PolicyRow): SlaPolicy {
 
 async function assertCalendar(tx: Tx, id: string): Promise<void> {
   if (!(await repo.calendarExists(tx, id))) {
-    throw unprocessable('calendar-not-found', `Calendar ${id} does not exist.`, [{ path: '/body/calendar_id', message: 'does not exist' }]);
+    throw ruleViolated('calendar-not-found', `Calendar ${id} does not exist.`, [{ path: '/body/calendar_id', message: 'does not exist' }]);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.ts';
 import type { Db, EventsTable, SlaMetric, TicketTimelineTable, Tx } from '../../db/types.ts';
 import { systemContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { eventRow, insertEvents, type EventType } from '../events/events.repository.ts';
+import { eventRow, insertEvents, type EventType } from '../../db/outbox.ts';
 import { route } from '../tickets/tickets.actions.ts';
 import { TICKET_COLUMNS, insertTimeline, type TicketRow } from '../tickets/tickets.repository.ts';
 import { ticketViews, timelineRow } from '../tickets/tickets.service.ts';

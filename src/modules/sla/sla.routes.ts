@@ -8,7 +8,7 @@ import { CalendarListQuery, CalendarPage, CalendarSchema, CreateCalendar, Update
 import * as calendars from './calendars.service.ts';
 import { CreateSlaPolicy, SlaPolicyListQuery, SlaPolicyPage, SlaPolicySchema, UpdateSlaPolicy } from './sla-policies.schemas.ts';
 import * as policies from './sla-policies.service.ts';
-import { keysetFrom, pageOf } from '../../http/pagination.ts';
+import { keysetFrom, pageOf } from '../../db/pagination.ts';
 import { slaBreachListQuery } from './sla-breaches.repository.ts';
 import { SlaBreachListQuery, SlaBreachPage } from './sla-breaches.schemas.ts';
 

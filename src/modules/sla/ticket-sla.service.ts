@@ -1,7 +1,7 @@
 import type { Clock as AppClock } from '../../clock.ts';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db, TicketSlaTable, Tx } from '../../db/types.ts';
-import { unprocessable } from '../../http/problem.ts';
+import { ruleViolated } from '../../domain/errors.ts';
 import type { Static } from 'typebox';
 import type { TicketSlaSchema } from './ticket-sla.schemas.ts';
 import type { Actor } from '../../lib/context.ts';
@@ -308,7 +308,7 @@ export async function explainTicketSla(deps: TicketSlaDeps, actor: Actor, id: st
   const ticket = await tickets.findTicket(deps.db, id);
   assertVisible(actor, ticket, id);
   const matched = await policyFor(deps.db, ticket);
-  if (!matched) throw unprocessable('no-sla-policy', 'No active SLA policy matches this ticket.');
+  if (!matched) throw ruleViolated('no-sla-policy', 'No active SLA policy matches this ticket.');
   const { policy, calendarRow } = matched;
   const now = deps.clock.now();
   const clocks = clocksOf(matched, ticket.reported_at, (await historiesFor(deps.db, [id])).get(id)!, now);

@@ -1,16 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../../lib/hash.ts';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
-import { applyKeyset } from '../../db/keyset.ts';
+import { applyKeyset, keysetFrom, pageOf } from '../../db/pagination.ts';
 import type { Db, SurveysTable, TicketTimelineTable, Tx } from '../../db/types.ts';
-import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { conflict, gone, notFound } from '../../http/problem.ts';
+import { conflict, gone, notFound } from '../../domain/errors.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { systemContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { eventRow, insertEvents } from '../events/events.repository.ts';
+import { eventRow, insertEvents } from '../../db/outbox.ts';
 import { openCareTickets } from '../tickets/care-tickets.ts';
 import * as tickets from '../tickets/tickets.repository.ts';
 import { assertVisible, timelineRow } from '../tickets/tickets.service.ts';
@@ -38,7 +38,7 @@ export interface SurveyDeps {
 type SurveyRow = Selectable<SurveysTable>;
 
 /** The token is the only credential of the public routes: 32 random bytes, kept only as its SHA-256. */
-export const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
+export const hashToken = (token: string): Buffer => sha256(token);
 const newToken = () => `sv_${randomBytes(32).toString('base64url')}`;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

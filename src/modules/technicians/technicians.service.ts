@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock.ts';
 import { inChange, inChangeStatement } from '../../db/change.ts';
 import type { Db } from '../../db/types.ts';
-import { keysetFrom, pageOf } from '../../http/pagination.ts';
-import { forbidden, notFound, preconditionFailed } from '../../http/problem.ts';
+import { keysetFrom, pageOf } from '../../db/pagination.ts';
+import { forbidden, notFound, StaleVersion } from '../../domain/errors.ts';
 import type { Actor, ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { auditRow, recordAudit } from '../audit/audit.repository.ts';
+import { auditRow, recordAudit } from '../../db/audit.ts';
 import * as repo from './technicians.repository.ts';
 import type { CreateTechnician, TechnicianListQuery, UpdateTechnician } from './technicians.schemas.ts';
 
@@ -100,7 +100,7 @@ export async function updateTechnician(
   if (row) return present(row);
   const current = await repo.findTechnician(deps.db, id);
   if (!current) throw notFound('Technician', id);
-  throw preconditionFailed(`Technician ${id} is at version ${current.version}, not ${expectedVersion}; fetch it again and retry.`);
+  throw new StaleVersion('Technician', id, current.version, expectedVersion);
 }
 
 export async function getWorkload(deps: TechnicianDeps, actor: Actor, id: string) {

@@ -2,7 +2,7 @@ import { sql, type Insertable } from 'kysely';
 import type { TicketPriority, TicketTimelineTable, Tx } from '../../db/types.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { eventRow, insertEvents } from '../events/events.repository.ts';
+import { eventRow, insertEvents } from '../../db/outbox.ts';
 import { refreshTicketsSla } from '../sla/ticket-sla.service.ts';
 import { route } from './tickets.actions.ts';
 import { TICKET_COLUMNS, insertTimeline, type TicketRow } from './tickets.repository.ts';

@@ -1,8 +1,8 @@
 import type { Insertable } from 'kysely';
 import type { TicketStatus, TicketTimelineTable, Tx } from '../../db/types.ts';
-import { conflict, unprocessable } from '../../http/problem.ts';
+import { conflict, ruleViolated } from '../../domain/errors.ts';
 import type { ChangeContext } from '../../lib/context.ts';
-import { eventRow, type EventType } from '../events/events.repository.ts';
+import { eventRow, type EventType } from '../../db/outbox.ts';
 import * as technicians from '../technicians/technicians.repository.ts';
 import type { AssignBody, EscalateBody, FollowUpBody, HoldBody, NoteBody, ReasonBody, ResolveBody } from './tickets.actions.schemas.ts';
 import type { TicketRow } from './tickets.repository.ts';
@@ -88,7 +88,7 @@ async function perform(tx: Tx, ctx: ChangeContext, t: TicketRow, req: Body, to: 
     case 'assign': {
       const { technician_id, auto, reason } = req.body;
       if ((technician_id !== undefined) === (auto === true)) {
-        throw unprocessable('assign-target', 'Give technician_id, or auto: true to route the ticket.', [{ path: '/body', message: 'exactly one of technician_id and auto: true' }]);
+        throw ruleViolated('assign-target', 'Give technician_id, or auto: true to route the ticket.', [{ path: '/body', message: 'exactly one of technician_id and auto: true' }]);
       }
       if (technician_id && technician_id === t.technician_id && occupying) throw conflict(`Ticket ${id} is already assigned to ${technician_id}.`);
       let chosen: { technicianId: string; reason: string };
@@ -100,7 +100,7 @@ async function perform(tx: Tx, ctx: ChangeContext, t: TicketRow, req: Body, to: 
         const slot = await technicians.takeSlot(tx, technician_id!, now);
         if (!slot) {
           const state = await technicians.technicianState(tx, technician_id!);
-          if (!state) throw unprocessable('technician-not-found', `Technician ${technician_id} does not exist.`, [{ path: '/body/technician_id', message: 'does not exist' }]);
+          if (!state) throw ruleViolated('technician-not-found', `Technician ${technician_id} does not exist.`, [{ path: '/body/technician_id', message: 'does not exist' }]);
           throw conflict(state.active ? `Technician ${technician_id} is at capacity (${state.open_tickets} of ${state.max_open_tickets}).` : `Technician ${technician_id} is not active.`);
         }
         chosen = { technicianId: technician_id!, reason: reason ?? `assigned by ${ctx.actor.role}` };
@@ -165,7 +165,7 @@ async function perform(tx: Tx, ctx: ChangeContext, t: TicketRow, req: Body, to: 
     case 'resolve': {
       const b = req.body;
       if (t.type === 'complaint' && !b.root_cause) {
-        throw unprocessable('complaint-root-cause', 'A complaint is resolved with its root cause.', [{ path: '/body/root_cause', message: 'is required for complaints' }]);
+        throw ruleViolated('complaint-root-cause', 'A complaint is resolved with its root cause.', [{ path: '/body/root_cause', message: 'is required for complaints' }]);
       }
       const asset = t.asset_id
         ? ((await tx.selectFrom('assets').select(['warranty_until', 'proof_of_purchase']).where('id', '=', t.asset_id).executeTakeFirst()) ?? null)
@@ -178,7 +178,7 @@ async function perform(tx: Tx, ctx: ChangeContext, t: TicketRow, req: Body, to: 
         asset,
         charges: b.charges,
       });
-      if (!decided.ok) throw unprocessable(decided.slug, decided.detail, decided.errors);
+      if (!decided.ok) throw ruleViolated(decided.slug, decided.detail, decided.errors);
       if (occupying) await technicians.releaseSlot(tx, t.technician_id!);
       // The satisfaction survey goes out SURVEY_DELAY_MINUTES from now (survey-dispatch).
       await tx.insertInto('survey_requests').values({ ticket_id: id, due_at: now }).onConflict((oc) => oc.column('ticket_id').doUpdateSet({ due_at: now })).execute();

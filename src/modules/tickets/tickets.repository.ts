@@ -1,8 +1,8 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import { applyKeyset } from '../../db/keyset.ts';
+import { applyKeyset } from '../../db/pagination.ts';
 import { BULK_FROM, insertJsonRows, type BulkColumn } from '../../db/bulk.ts';
 import type { Db, EventsTable, TicketSlaTable, TicketTimelineTable, TicketsTable, Tx } from '../../db/types.ts';
-import type { Keyset } from '../../http/pagination.ts';
+import type { Keyset } from '../../db/pagination.ts';
 import { breachedTicketIds, ticketBreached, ticketWarned, warnedTicketIds } from '../sla/clock-predicates.ts';
 
 export const TICKET_COLUMNS = [

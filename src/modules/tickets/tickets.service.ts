@@ -3,11 +3,11 @@ import type { Clock } from '../../clock.ts';
 import { inChange, inChangeStatement } from '../../db/change.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { Db, TicketTimelineTable, Tx } from '../../db/types.ts';
-import { decodeCursor, keysetFrom, pageOf } from '../../http/pagination.ts';
-import { conflict, notFound, unprocessable, assertVersion } from '../../http/problem.ts';
+import { decodeCursor, keysetFrom, pageOf } from '../../db/pagination.ts';
+import { conflict, notFound, ruleViolated, assertVersion } from '../../domain/errors.ts';
 import type { Actor, ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { eventRow, insertEvents } from '../events/events.repository.ts';
+import { eventRow, insertEvents } from '../../db/outbox.ts';
 import * as repo from './tickets.repository.ts';
 import type { SlaSettingsCache } from '../sla/sla-settings-cache.ts';
 import { asStored, emptySla, initialSla, refreshTicketSla, slaBlocks, slaRowsFromJson, slaRowsOf, type SlaBlock } from '../sla/ticket-sla.service.ts';
@@ -94,20 +94,20 @@ const duplicateRef = (ref: string | null | undefined) => conflict(`A ticket with
 export async function createTicket(deps: TicketDeps, ctx: ChangeContext, input: CreateTicket): Promise<TicketView> {
   const now = deps.clock.now();
   if ((input.customer_id === undefined) === (input.customer_external_ref === undefined)) {
-    throw unprocessable('customer-required', 'Give exactly one of customer_id and customer_external_ref.', [
+    throw ruleViolated('customer-required', 'Give exactly one of customer_id and customer_external_ref.', [
       { path: '/body/customer_id', message: 'exactly one of customer_id and customer_external_ref is required' },
     ]);
   }
   const reportedAt = input.reported_at ? new Date(input.reported_at) : now;
   if (reportedAt.getTime() > now.getTime() + REPORTED_AT_SKEW_MS) {
-    throw unprocessable('reported-in-future', 'reported_at is in the future.', [{ path: '/body/reported_at', message: 'is in the future' }]);
+    throw ruleViolated('reported-in-future', 'reported_at is in the future.', [{ path: '/body/reported_at', message: 'is in the future' }]);
   }
   if (input.complaint_major && input.type !== 'complaint') {
-    throw unprocessable('major-needs-complaint', 'Only a complaint can be major.', [{ path: '/body/complaint_major', message: 'is for complaints only' }]);
+    throw ruleViolated('major-needs-complaint', 'Only a complaint can be major.', [{ path: '/body/complaint_major', message: 'is for complaints only' }]);
   }
   const customer = await repo.findCustomerForTicket(deps.db, { ...(input.customer_id ? { id: input.customer_id } : { external_ref: input.customer_external_ref! }) });
   if (!customer) {
-    throw unprocessable('customer-not-found', `Customer ${input.customer_id ?? input.customer_external_ref} does not exist.`, [
+    throw ruleViolated('customer-not-found', `Customer ${input.customer_id ?? input.customer_external_ref} does not exist.`, [
       { path: input.customer_id ? '/body/customer_id' : '/body/customer_external_ref', message: 'does not exist' },
     ]);
   }
@@ -115,7 +115,7 @@ export async function createTicket(deps: TicketDeps, ctx: ChangeContext, input: 
   if (input.asset_id) {
     const asset = await repo.findAssetOwner(deps.db, input.asset_id);
     if (!asset || asset.customer_id !== customer.id) {
-      throw unprocessable('asset-not-owned', `Asset ${input.asset_id} is not a product of this customer.`, [{ path: '/body/asset_id', message: 'is not owned by the customer' }]);
+      throw ruleViolated('asset-not-owned', `Asset ${input.asset_id} is not a product of this customer.`, [{ path: '/body/asset_id', message: 'is not owned by the customer' }]);
     }
   }
   const id = newId();
@@ -255,12 +255,12 @@ export async function updateTicket(
       if (current.status === 'closed' || current.status === 'cancelled') throw conflict(`Ticket ${id} is ${current.status} and can no longer be changed.`);
       const type = input.type ?? current.type;
       if ((input.complaint_major ?? current.complaint_major) && type !== 'complaint') {
-        throw unprocessable('major-needs-complaint', 'Only a complaint can be major.', [{ path: '/body/complaint_major', message: 'is for complaints only' }]);
+        throw ruleViolated('major-needs-complaint', 'Only a complaint can be major.', [{ path: '/body/complaint_major', message: 'is for complaints only' }]);
       }
       if (input.asset_id) {
         const asset = await repo.findAssetOwner(tx, input.asset_id);
         if (!asset || asset.customer_id !== current.customer_id) {
-          throw unprocessable('asset-not-owned', `Asset ${input.asset_id} is not a product of this customer.`, [{ path: '/body/asset_id', message: 'is not owned by the customer' }]);
+          throw ruleViolated('asset-not-owned', `Asset ${input.asset_id} is not a product of this customer.`, [{ path: '/body/asset_id', message: 'is not owned by the customer' }]);
         }
       }
       const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== (current as unknown as Record<string, unknown>)[k]);

@@ -1,10 +1,10 @@
 import cron from 'node-cron';
 import type { Logger } from 'pino';
-import type { Clock } from '../../clock.ts';
-import type { Db } from '../../db/types.ts';
-import { runTick, type JobDefinition } from '../../jobs/scheduler.ts';
-import { conflict, notFound } from '../../http/problem.ts';
-import { decodeCursor, encodeCursor, type TimedCursor } from '../../http/pagination.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/types.ts';
+import { runTick, type JobDefinition } from './scheduler.ts';
+import { conflict, notFound } from '../domain/errors.ts';
+import { decodeCursor, encodeCursor, type TimedCursor } from '../db/pagination.ts';
 import * as repo from './jobs.repository.ts';
 
 export interface JobDeps {

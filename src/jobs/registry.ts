@@ -1,3 +1,4 @@
+import { loadConfig, type Config } from '../config.ts';
 import { sweepSla } from '../modules/sla/sla-sweep.ts';
 import { dispatchSurveys } from '../modules/surveys/surveys.service.ts';
 import { scanChurn } from '../modules/churn/churn.service.ts';
@@ -6,28 +7,14 @@ import { recomputeSla } from '../modules/sla/sla-recompute.ts';
 import { housekeeping } from './housekeeping.ts';
 import type { JobDefinition } from './scheduler.ts';
 
-export interface JobSettings {
-  /** node-cron expression of the SLA sweep (six fields: seconds first). */
-  SLA_SWEEP_SCHEDULE: string;
-  /** Clocks per sweep transaction. */
-  SLA_SWEEP_BATCH_SIZE: number;
-  /** Sweep batches run side by side (each on its own pooled connection). */
-  SLA_SWEEP_WORKERS: number;
-  PUBLIC_BASE_URL: string;
-  SURVEY_DELAY_MINUTES: number;
-  SURVEY_TTL_DAYS: number;
-  SURVEY_RECOVERY_CSAT: number;
-}
+/** What the jobs read from the configuration. */
+export type JobSettings = Pick<
+  Config,
+  'SLA_SWEEP_SCHEDULE' | 'SLA_SWEEP_BATCH_SIZE' | 'SLA_SWEEP_WORKERS' | 'PUBLIC_BASE_URL' | 'SURVEY_DELAY_MINUTES' | 'SURVEY_TTL_DAYS' | 'SURVEY_RECOVERY_CSAT'
+>;
 
-export const DEFAULT_JOB_SETTINGS: JobSettings = {
-  SLA_SWEEP_SCHEDULE: '*/5 * * * * *',
-  SLA_SWEEP_BATCH_SIZE: 1000,
-  SLA_SWEEP_WORKERS: 2,
-  PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
-  SURVEY_DELAY_MINUTES: 60,
-  SURVEY_TTL_DAYS: 14,
-  SURVEY_RECOVERY_CSAT: 2,
-};
+/** The defaults of config.ts, as an empty environment gives them. */
+export const DEFAULT_JOB_SETTINGS: JobSettings = loadConfig({});
 
 /** The survey settings from the environment's names, each defaulted. */
 export const surveySettings = (s: Partial<Pick<JobSettings, 'PUBLIC_BASE_URL' | 'SURVEY_DELAY_MINUTES' | 'SURVEY_TTL_DAYS' | 'SURVEY_RECOVERY_CSAT'>>) => ({

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Db, JobRunsTable } from '../../db/types.ts';
+import type { Db, JobRunsTable } from '../db/types.ts';
 
 export const RUN_COLUMNS = ['id', 'job_name', 'tick', 'trigger', 'instance', 'status', 'started_at', 'finished_at', 'counts', 'error'] as const;
 export type RunRow = Pick<Selectable<JobRunsTable>, (typeof RUN_COLUMNS)[number]>;

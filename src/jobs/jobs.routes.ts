@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ROLES } from '../../http/auth.ts';
-import { problemResponses, ref } from '../../http/schemas.ts';
+import { ROLES } from '../http/auth.ts';
+import { problemResponses, ref } from '../http/schemas.ts';
 import { JobList, JobParams, JobRunPage, JobRunSchema, JobRunsQuery } from './jobs.schemas.ts';
 import * as service from './jobs.service.ts';
 

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../http/schemas.ts';
 
 export const JobRunSchema = Type.Object(
   {

@@ -1,0 +1,103 @@
+/*
+ * The outbox: every module writes the events of a change in that change's own transaction
+ * (or statement) through eventRow + insertEvents, so an event exists exactly when its change
+ * committed. The sequencer numbers committed events for the feed (GET /v1/events).
+ */
+import { sql, type Insertable } from 'kysely';
+import type { Db, EventsTable, Tx } from './types.ts';
+import type { ChangeContext } from '../lib/context.ts';
+import { newId } from '../lib/ids.ts';
+import { BULK_FROM, insertJsonRows, type BulkColumn } from './bulk.ts';
+import { ADVISORY_LOCKS } from './locks.ts';
+
+const SEQUENCE_BATCH = 5_000;
+
+export type EventType =
+  | 'ticket.created'
+  | 'ticket.updated'
+  | 'ticket.assigned'
+  | 'ticket.escalated'
+  | 'ticket.status_changed'
+  | 'ticket.resolved'
+  | 'ticket.closed'
+  | 'ticket.complaint_major'
+  | 'ticket.sla_warning'
+  | 'ticket.sla_breached'
+  | 'ticket.follow_up_due'
+  | 'survey.sent'
+  | 'survey.answered'
+  | 'customer.churn_risk_changed'
+  | 'customer.created'
+  | 'customer.updated';
+
+/** The outbox row for a change, written in the change's own transaction (or statement). */
+export function eventRow(
+  ctx: ChangeContext,
+  at: Date,
+  type: EventType,
+  resource: { type: string; id: string },
+  data: unknown,
+): Insertable<EventsTable> {
+  return {
+    id: newId(),
+    type,
+    occurred_at: at,
+    actor: JSON.stringify({ kind: ctx.actor.kind, id: ctx.actor.id, role: ctx.actor.role }),
+    resource_type: resource.type,
+    resource_id: resource.id,
+    data: JSON.stringify(data),
+  };
+}
+
+const EVENT_COLUMNS: BulkColumn[] = [
+  { name: 'id', type: 'uuid' },
+  { name: 'type', type: 'text' },
+  { name: 'occurred_at', type: 'timestamptz' },
+  { name: 'actor', type: 'jsonb' },
+  { name: 'resource_type', type: 'text' },
+  { name: 'resource_id', type: 'uuid' },
+  { name: 'data', type: 'jsonb' },
+];
+
+export async function insertEvents(tx: Db | Tx, rows: Insertable<EventsTable>[]): Promise<void> {
+  if (rows.length >= BULK_FROM) await insertJsonRows(tx, 'events', EVENT_COLUMNS, rows);
+  else if (rows.length) await tx.insertInto('events').values(rows).execute();
+}
+
+/**
+ * Erasure reaches the outbox: every event about the resource gets its scrubbed state as
+ * data. Events are never deleted (the feed keeps its positions), only their payload changes.
+ */
+export async function scrubResourceEvents(tx: Tx, resourceType: string, resourceId: string, data: unknown): Promise<void> {
+  await tx
+    .updateTable('events')
+    .set({ data: JSON.stringify(data) })
+    .where('resource_type', '=', resourceType)
+    .where('resource_id', '=', resourceId)
+    .execute();
+}
+
+/**
+ * Numbers the events of every transaction that has finished, in (xid, seq) order, after the
+ * highest position given so far. Only one sequencer runs at a time (the others skip); a
+ * transaction still running holds back its own events and every later one, so positions
+ * only ever grow in the order readers will see them. Returns how many were numbered.
+ */
+export async function sequenceEvents(db: Db): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${ADVISORY_LOCKS.eventSequencer}) as locked`.execute(tx);
+    if (!rows[0]?.locked) return 0;
+    const result = await sql`
+      with batch as (
+        select id, row_number() over (order by xid, seq) as rn
+        from events
+        where position is null and xid < pg_snapshot_xmin(pg_current_snapshot())
+        order by xid, seq
+        limit ${SEQUENCE_BATCH}
+      ), base as (select coalesce(max(position), 0) as p from events)
+      update events e set position = base.p + batch.rn
+      from batch, base
+      where e.id = batch.id`.execute(tx);
+    return Number(result.numAffectedRows ?? 0);
+  });
+}
