@@ -9,7 +9,7 @@ import type { Db } from './db/types.ts';
 import type pg from 'pg';
 import { ApiKeyCache } from './http/key-cache.ts';
 import { Invalidations } from './db/invalidations.ts';
-import { SlaSettingsCache } from './modules/sla/sla-settings-cache.ts';
+import { SlaSettingsCache } from './modules/sla/sla-settings.service.ts';
 import { authPlugin } from './http/auth.ts';
 import { errorsPlugin } from './http/errors.ts';
 import { idempotencyPlugin } from './http/idempotency.ts';
@@ -29,6 +29,7 @@ import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { jobRoutes } from './jobs/jobs.routes.ts';
 import { buildJobs, surveySettings } from './jobs/registry.ts';
 import { surveyRoutes } from './modules/surveys/surveys.routes.ts';
+import { queueSurvey } from './modules/surveys/surveys.service.ts';
 import { churnRoutes } from './modules/churn/churn.routes.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
 
@@ -133,8 +134,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(customerRoutes, { db: deps.db, clock: deps.clock });
   await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
   await app.register(technicianRoutes, { db: deps.db, clock: deps.clock });
-  await app.register(ticketRoutes, { db: deps.db, clock: deps.clock, slaSettings });
-  await app.register(ticketActionRoutes, { db: deps.db, clock: deps.clock, slaSettings });
+  // Tickets change only through their commands; a resolution queues the satisfaction survey.
+  const ticketCommands = { db: deps.db, clock: deps.clock, slaSettings, afterResolve: queueSurvey };
+  await app.register(ticketRoutes, ticketCommands);
+  await app.register(ticketActionRoutes, ticketCommands);
   await app.register(eventRoutes, { db: deps.db });
   await app.register(slaRoutes, { db: deps.db, clock: deps.clock });
   await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? buildJobs() });

@@ -1,3 +1,5 @@
+import type { TicketStatus } from '../domain/ticket-workflow.ts';
+export type { TicketStatus };
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /** A timestamptz: written as a Date, read as a Date. */
@@ -140,7 +142,6 @@ export interface TechniciansTable {
   version: Generated<number>;
 }
 
-export type TicketStatus = 'new' | 'assigned' | 'in_progress' | 'on_hold' | 'resolved' | 'closed' | 'cancelled';
 export type TicketType = 'inquiry' | 'repair' | 'installation' | 'maintenance' | 'replacement' | 'return' | 'complaint' | 'care';
 export type TicketChannel = 'phone' | 'email' | 'web' | 'app' | 'chat' | 'on_site';
 export type TicketPriority = 'urgent' | 'high' | 'normal' | 'low';

@@ -1,9 +1,9 @@
 import { loadConfig, type Config } from '../config.ts';
-import { sweepSla } from '../modules/sla/sla-sweep.ts';
+import { sweepSla } from './sla-sweep.ts';
 import { dispatchSurveys } from '../modules/surveys/surveys.service.ts';
 import { scanChurn } from '../modules/churn/churn.service.ts';
-import { remindFollowUps } from '../modules/sla/follow-up-reminders.ts';
-import { recomputeSla } from '../modules/sla/sla-recompute.ts';
+import { remindFollowUps } from './follow-up-reminders.ts';
+import { recomputeSla } from './sla-recompute.ts';
 import { housekeeping } from './housekeeping.ts';
 import type { JobDefinition } from './scheduler.ts';
 

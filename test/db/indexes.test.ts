@@ -9,8 +9,8 @@ import { customerListQuery } from '../../src/modules/customers/customers.reposit
 import { technicianListQuery } from '../../src/modules/technicians/technicians.repository.ts';
 import { ticketListQuery } from '../../src/modules/tickets/tickets.repository.ts';
 import { slaBreachListQuery } from '../../src/modules/sla/sla-breaches.repository.ts';
-import { surveyListQuery } from '../../src/modules/surveys/surveys.service.ts';
-import { followUpWorklistQuery } from '../../src/modules/sla/follow-up-reminders.ts';
+import { surveyListQuery } from '../../src/modules/surveys/surveys.repository.ts';
+import { followUpWorklistQuery } from '../../src/modules/sla/follow-ups.repository.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;

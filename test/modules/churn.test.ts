@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHURN_MODEL } from '../../migrations/2026-11-24T1200_surveys_churn.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { scanChurn } from '../../src/modules/churn/churn.service.ts';
-import { lifecycleOf, scoreCustomer, type ChurnModel, type Signals } from '../../src/modules/churn/churn-score.ts';
-import { remindFollowUps } from '../../src/modules/sla/follow-up-reminders.ts';
-import { sweepSla } from '../../src/modules/sla/sla-sweep.ts';
+import { lifecycleOf, scoreCustomer, type ChurnModel, type Signals } from '../../src/domain/churn-score.ts';
+import { remindFollowUps } from '../../src/jobs/follow-up-reminders.ts';
+import { sweepSla } from '../../src/jobs/sla-sweep.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
 const model = DEFAULT_CHURN_MODEL as ChurnModel;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRANSITIONS, allowedActions, nextStatus } from '../../src/modules/tickets/ticket-workflow.ts';
-import { decideWarranty } from '../../src/modules/tickets/warranty.ts';
+import { TRANSITIONS, allowedActions, nextStatus } from '../../src/domain/ticket-workflow.ts';
+import { decideWarranty } from '../../src/domain/warranty.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BusinessCalendar, CalendarError, type CalendarSpec } from '../../src/modules/sla/business-calendar.ts';
+import { BusinessCalendar, CalendarError, type CalendarSpec } from '../../src/domain/business-calendar.ts';
 
 const nineToSix = (timezone = 'Asia/Shanghai', extra: Partial<CalendarSpec> = {}): CalendarSpec => ({
   timezone,

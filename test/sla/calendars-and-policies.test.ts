@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstMatch } from '../../src/modules/sla/policy-match.ts';
+import { firstMatch } from '../../src/domain/policy-match.ts';
 import { createTestApp, openInstance, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;

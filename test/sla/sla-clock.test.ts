@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BusinessCalendar, type CalendarSpec } from '../../src/modules/sla/business-calendar.ts';
-import { computeClocks, type HistoryEvent } from '../../src/modules/sla/sla-clock.ts';
+import { BusinessCalendar, type CalendarSpec } from '../../src/domain/business-calendar.ts';
+import { computeClocks, type HistoryEvent } from '../../src/domain/sla-clock.ts';
 
 const span = [['09:00', '18:00']] as [string, string][];
 const business = new BusinessCalendar({

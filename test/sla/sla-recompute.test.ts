@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { recomputeSla } from '../../src/modules/sla/sla-recompute.ts';
+import { recomputeSla } from '../../src/jobs/sla-recompute.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;

@@ -3,8 +3,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { createDatabase } from '../../src/db/database.ts';
-import type { Tx } from '../../src/db/types.ts';
-import { planBreachActions, sweepSla, type SweepOptions } from '../../src/modules/sla/sla-sweep.ts';
+import { planBreachActions } from '../../src/domain/breach-actions.ts';
+import { sweepSla, type SweepOptions } from '../../src/jobs/sla-sweep.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
@@ -221,16 +221,33 @@ describe('exactly once under concurrency and failure', () => {
     expect(await t.database.db.selectFrom('sla_breaches').select('id').where('customer_id', '=', c).where('kind', '=', 'warning').execute()).toEqual([]);
   });
 
+  /**
+   * Fault injection in the database itself: the sweep's `n`th batch (counting from 0) fails in
+   * its recording statement, with an error or with its connection killed by its own backend.
+   */
+  async function faultInBatch(n: number, fault: 'error' | 'kill') {
+    const db = t.database.db;
+    const action = fault === 'error' ? `raise exception 'crash'` : 'perform pg_terminate_backend(pg_backend_pid())';
+    await sql`create sequence sweep_fault_seq`.execute(db);
+    await sql
+      .raw(`create function sweep_fault() returns trigger language plpgsql as $$ begin if nextval('sweep_fault_seq') = ${n + 1} then ${action}; end if; return null; end $$`)
+      .execute(db);
+    await sql`create trigger sweep_fault after insert on sla_breaches for each statement execute function sweep_fault()`.execute(db);
+    return async () => {
+      await sql`drop trigger sweep_fault on sla_breaches`.execute(db);
+      await sql`drop function sweep_fault()`.execute(db);
+      await sql`drop sequence sweep_fault_seq`.execute(db);
+    };
+  }
+
   it('a sweep that fails half-way loses only its open batch, and the next run finishes with nothing twice', async () => {
     const { customer: c } = await dueTickets(12);
-    await expect(
-      sweep({
-        batchSize: 5,
-        beforeCommit: async (_tx, batch) => {
-          if (batch === 2) throw new Error('crash');
-        },
-      }),
-    ).rejects.toThrow('crash');
+    const heal = await faultInBatch(2, 'error');
+    try {
+      await expect(sweep({ batchSize: 5 })).rejects.toThrow('crash');
+    } finally {
+      await heal();
+    }
     const partial = await countFor(c);
     expect(partial).toEqual({ records: 10, distinct_records: 10, events: 10, timeline: 10 });
     await sweep({ batchSize: 5 });
@@ -239,21 +256,11 @@ describe('exactly once under concurrency and failure', () => {
 
   it('a sweep whose connection is killed mid-batch is finished by the next run', async () => {
     const { customer: c } = await dueTickets(8);
-    const killer = createDatabase(t.url, { poolSize: 1 });
+    const heal = await faultInBatch(1, 'kill');
     try {
-      await expect(
-        sweep({
-          batchSize: 4,
-          beforeCommit: async (tx: Tx, batch) => {
-            if (batch !== 1) return;
-            const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx);
-            await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(killer.db);
-            await sql`select 1`.execute(tx);
-          },
-        }),
-      ).rejects.toThrow();
+      await expect(sweep({ batchSize: 4 })).rejects.toThrow();
     } finally {
-      await killer.close();
+      await heal();
     }
     expect(await countFor(c)).toEqual({ records: 4, distinct_records: 4, events: 4, timeline: 4 });
     await sweep({ batchSize: 4 });

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { Nullable, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
-import { FACTORS } from './churn-score.ts';
+import { FACTORS } from '../../domain/churn-score.ts';
 
 const Weight = Type.Number({ minimum: 0, maximum: 1000 });
 const Weights = Type.Object(Object.fromEntries(FACTORS.map((f) => [f, Weight])) as { [K in (typeof FACTORS)[number]]: typeof Weight }, {

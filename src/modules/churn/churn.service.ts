@@ -1,28 +1,23 @@
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
+import { recordAudit } from '../../db/audit.ts';
 import { inChange } from '../../db/change.ts';
-import type { Db, Tx } from '../../db/types.ts';
+import { eventRow, insertEvents } from '../../db/outbox.ts';
+import type { Db } from '../../db/types.ts';
+import { lifecycleOf, scoreCustomer, type ChurnModel, type Signals } from '../../domain/churn-score.ts';
 import { assertVersion, notFound, ruleViolated } from '../../domain/errors.ts';
 import { systemContext, type ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../../db/audit.ts';
-import { CUSTOMER_COLUMNS, type CustomerRow } from '../customers/customers.repository.ts';
-import { present as presentCustomer } from '../customers/customers.service.ts';
-import { eventRow, insertEvents } from '../../db/outbox.ts';
-import { openCareTickets } from '../tickets/care-tickets.ts';
-import { lifecycleOf, scoreCustomer, type ChurnModel, type Signals } from './churn-score.ts';
+import { recordChurnRisk } from '../customers/customers.service.ts';
+import { openCareTickets } from '../tickets/ticket.commands.ts';
+import * as repo from './churn.repository.ts';
 
 export interface ChurnDeps {
   db: Db;
   clock: Clock;
 }
 
-async function loadModel(db: Db | Tx) {
-  return db.selectFrom('churn_model').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
-}
-
-const presentModel = (m: Awaited<ReturnType<typeof loadModel>>) => ({
+const presentModel = (m: repo.ModelRow) => ({
   window_days: m.window_days,
   weights: m.weights as ChurnModel['weights'],
   thresholds: m.thresholds,
@@ -31,7 +26,7 @@ const presentModel = (m: Awaited<ReturnType<typeof loadModel>>) => ({
 });
 
 export async function getModel(deps: ChurnDeps) {
-  return presentModel(await loadModel(deps.db));
+  return presentModel(await repo.loadModel(deps.db));
 }
 
 export async function putModel(deps: ChurnDeps, ctx: ChangeContext, input: Omit<ChurnModel, never>, expectedVersion: number | undefined) {
@@ -43,14 +38,9 @@ export async function putModel(deps: ChurnDeps, ctx: ChangeContext, input: Omit<
   }
   const now = deps.clock.now();
   return inChange(deps.db, ctx, async (tx) => {
-    const current = await tx.selectFrom('churn_model').select('version').where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
+    const current = await repo.lockModelVersion(tx);
     assertVersion('Churn model', 'current', current, expectedVersion);
-    const row = await tx
-      .updateTable('churn_model')
-      .set((eb) => ({ window_days: input.window_days, weights: JSON.stringify(input.weights), thresholds: JSON.stringify(input.thresholds), updated_at: now, version: eb('version', '+', 1) }))
-      .where('id', '=', 1)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await repo.updateModel(tx, input, now);
     await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'churn_model', resource_id: '00000000-0000-0000-0000-000000000001', fields: ['window_days', 'weights', 'thresholds'] }]);
     return presentModel(row);
   });
@@ -58,15 +48,9 @@ export async function putModel(deps: ChurnDeps, ctx: ChangeContext, input: Omit<
 
 /** GET /v1/customers/{id}/churn-risk: the latest score with its factors, and how it moved. */
 export async function churnRisk(deps: ChurnDeps, customerId: string) {
-  const customer = await deps.db.selectFrom('customers').select(['id', 'status', 'churn_risk']).where('id', '=', customerId).executeTakeFirst();
+  const customer = await repo.customerRisk(deps.db, customerId);
   if (!customer) throw notFound('Customer', customerId);
-  const history = await deps.db
-    .selectFrom('churn_scores')
-    .select(['scored_at', 'score', 'level'])
-    .where('customer_id', '=', customerId)
-    .orderBy('scored_at', 'desc')
-    .limit(100)
-    .execute();
+  const history = await repo.scoreHistory(deps.db, customerId, 100);
   const risk = customer.churn_risk as { score: number; level: 'low' | 'medium' | 'high'; factors: never[]; scored_at: string } | null;
   return {
     customer_id: customer.id,
@@ -77,60 +61,6 @@ export async function churnRisk(deps: ChurnDeps, customerId: string) {
     factors: risk?.factors ?? [],
     history: history.map((h) => ({ scored_at: h.scored_at.toISOString(), score: h.score, level: h.level })),
   };
-}
-
-/** A customer's signals as the scan's statement returns them (times, not yet days). */
-interface SignalRow extends Omit<Signals, 'days_since_contact' | 'oldest_open_days'> {
-  id: string;
-  status: CustomerRow['status'];
-  churn_risk: { score: number; level: string } | null;
-  last_contact: Date;
-  oldest_open: Date | null;
-}
-
-const OPEN = sql.raw(`('new','assigned','in_progress','on_hold')`);
-
-/**
- * The signals of a page of customers, in one statement: per customer, index lookups into
- * its answered surveys, its tickets in the window, its SLA breaches and its open tickets
- * (nothing is read for customers outside the page).
- */
-async function signalsOf(db: Db, afterId: string | null, limit: number, from: Date, recentFrom: Date) {
-  const { rows } = await sql<SignalRow>`
-    with c as (
-      select id, status, churn_risk, created_at from customers
-      where status <> 'erased' ${afterId ? sql`and id > ${afterId}` : sql``}
-      order by id limit ${limit}
-    )
-    select c.id, c.status, c.churn_risk,
-      coalesce(sv.answers, 0)::int as answers, sv.avg_csat::float8 as avg_csat, sv.recent_avg_csat::float8 as recent_avg_csat,
-      sv.earlier_avg_csat::float8 as earlier_avg_csat, coalesce(sv.low_scores, 0)::int as low_scores,
-      coalesce(tk.complaints, 0)::int as complaints, coalesce(tk.reopened, 0)::int as reopened,
-      coalesce(rf.repeat_faults, 0)::int as repeat_faults,
-      (select count(*)::int from sla_breaches b where b.customer_id = c.id and b.kind = 'breach' and b.at >= ${from}) as sla_breaches,
-      greatest(c.created_at, (select max(t.reported_at) from tickets t where t.customer_id = c.id), sv.last_answer) as last_contact,
-      (select min(t.reported_at) from tickets t where t.customer_id = c.id and t.status in ${OPEN}) as oldest_open
-    from c
-    left join lateral (
-      select count(*) as answers, avg(s.csat) as avg_csat,
-        avg(s.csat) filter (where s.answered_at >= ${recentFrom}) as recent_avg_csat,
-        avg(s.csat) filter (where s.answered_at < ${recentFrom}) as earlier_avg_csat,
-        count(*) filter (where s.csat <= 2) as low_scores, max(s.answered_at) as last_answer
-      from surveys s where s.customer_id = c.id and s.status = 'answered' and s.answered_at >= ${from}
-    ) sv on true
-    left join lateral (
-      select count(*) filter (where t.type = 'complaint') as complaints, count(*) filter (where t.reopen_count > 0) as reopened
-      from tickets t where t.customer_id = c.id and t.reported_at >= ${from}
-    ) tk on true
-    left join lateral (
-      select sum(n - 1) as repeat_faults from (
-        select count(*) as n from tickets t
-        where t.customer_id = c.id and t.reported_at >= ${from} and t.asset_id is not null and t.type in ('repair', 'replacement', 'return')
-        group by t.asset_id having count(*) > 1
-      ) a
-    ) rf on true
-    order by c.id`.execute(db);
-  return rows;
 }
 
 const SCAN_PAGE = 2_000;
@@ -144,7 +74,7 @@ const DAY = 86_400_000;
  */
 export async function scanChurn(deps: { db: Db; clock: Clock; log: Logger }) {
   const now = deps.clock.now();
-  const row = await loadModel(deps.db);
+  const row = await repo.loadModel(deps.db);
   const model: ChurnModel = { window_days: row.window_days, weights: row.weights as ChurnModel['weights'], thresholds: row.thresholds };
   const from = new Date(now.getTime() - model.window_days * DAY);
   const recentFrom = new Date(now.getTime() - (model.window_days * DAY) / 3);
@@ -152,7 +82,7 @@ export async function scanChurn(deps: { db: Db; clock: Clock; log: Logger }) {
   const counts = { customers_scored: 0, changed: 0, level_changed: 0, entered_high: 0, care_tickets_opened: 0 };
   let after: string | null = null;
   for (;;) {
-    const page = await signalsOf(deps.db, after, SCAN_PAGE, from, recentFrom);
+    const page = await repo.signalsOf(deps.db, after, SCAN_PAGE, from, recentFrom);
     if (page.length === 0) break;
     after = page.at(-1)!.id;
     counts.customers_scored += page.length;
@@ -170,22 +100,15 @@ export async function scanChurn(deps: { db: Db; clock: Clock; log: Logger }) {
     });
     if (changes.length === 0) continue;
     await deps.db.transaction().execute(async (tx) => {
-      const updated = await sql<CustomerRow>`
-        update customers c set churn_risk = v.risk, status = v.status, updated_at = ${now}, version = c.version + 1
-        from jsonb_to_recordset(${JSON.stringify(changes.map((x) => ({ id: x.id, status: x.status, risk: x.risk })))}::jsonb) as v(id uuid, status text, risk jsonb)
-        where c.id = v.id and c.status <> 'erased'
-        returning ${sql.join(CUSTOMER_COLUMNS.map((col) => sql.ref(`c.${col}`)))}`.execute(tx);
-      const byId = new Map(updated.rows.map((row) => [row.id, row]));
+      const updated = await recordChurnRisk(tx, changes.map((x) => ({ id: x.id, status: x.status, risk: x.risk })), now);
+      const byId = new Map(updated.map((c) => [c.id, c]));
       const kept = changes.filter((x) => byId.has(x.id));
       counts.changed += kept.length;
-      await tx
-        .insertInto('churn_scores')
-        .values(kept.map((x) => ({ id: newId(), customer_id: x.id, scored_at: now, score: x.risk.score, level: x.risk.level, factors: JSON.stringify(x.risk.factors) })))
-        .execute();
+      await repo.insertScores(tx, kept.map((x) => ({ id: newId(), customer_id: x.id, scored_at: now, score: x.risk.score, level: x.risk.level, factors: JSON.stringify(x.risk.factors) })));
       // A first score of low is no change of risk worth telling anyone about.
       const levelChanged = kept.filter((x) => (x.previousLevel ?? 'low') !== x.risk.level);
       counts.level_changed += levelChanged.length;
-      await insertEvents(tx, levelChanged.map((x) => eventRow(ctx, now, 'customer.churn_risk_changed', { type: 'customer', id: x.id }, presentCustomer(byId.get(x.id)!))));
+      await insertEvents(tx, levelChanged.map((x) => eventRow(ctx, now, 'customer.churn_risk_changed', { type: 'customer', id: x.id }, byId.get(x.id)!)));
       const enteredHigh = levelChanged.filter((x) => x.risk.level === 'high');
       counts.entered_high += enteredHigh.length;
       const care = await openCareTickets(

@@ -138,3 +138,14 @@ export async function upsertByExternalRef(
 export async function findByExternalRef(db: Db | Tx, ref: string): Promise<CustomerRow | undefined> {
   return db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('external_ref', '=', ref).executeTakeFirst();
 }
+
+/** Scores from the churn scan, with the lifecycle status they imply, in one statement (erased customers are left alone). */
+export async function setChurnRisk(tx: Tx, changes: { id: string; status: string; risk: unknown }[], now: Date): Promise<CustomerRow[]> {
+  if (changes.length === 0) return [];
+  const { rows } = await sql<CustomerRow>`
+    update customers c set churn_risk = v.risk, status = v.status, updated_at = ${now}, version = c.version + 1
+    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as v(id uuid, status text, risk jsonb)
+    where c.id = v.id and c.status <> 'erased'
+    returning ${sql.join(CUSTOMER_COLUMNS.map((col) => sql.ref(`c.${col}`)))}`.execute(tx);
+  return rows;
+}

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.ts';
 import { inChange, inChangeStatement } from '../../db/change.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { forgetStoredResponsesMentioning } from '../../db/idempotency.ts';
-import type { Db } from '../../db/types.ts';
+import type { Db, Tx } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../db/pagination.ts';
 import { conflict, notFound, StaleVersion } from '../../domain/errors.ts';
 import type { Static } from 'typebox';
@@ -210,4 +210,9 @@ export async function eraseCustomer(deps: CustomerDeps, ctx: ChangeContext, id: 
   const current = await repo.findCustomer(deps.db, id);
   if (current?.status === 'erased') return present(current);
   return whyNotUpdated(deps, id, expectedVersion);
+}
+
+/** The churn scan's results (churn-score.ts), in the scan's transaction: returns the customers changed, as GET shows them. */
+export async function recordChurnRisk(tx: Tx, changes: { id: string; status: string; risk: unknown }[], now: Date): Promise<CustomerView[]> {
+  return (await repo.setChurnRisk(tx, changes, now)).map(present);
 }

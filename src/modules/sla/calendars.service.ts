@@ -6,8 +6,8 @@ import { notFound, ruleViolated, type FieldError, assertVersion } from '../../do
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../../db/audit.ts';
-import { notifySlaSettingsChanged } from './sla-settings-cache.ts';
-import { BusinessCalendar, CalendarError, type CalendarSpec } from './business-calendar.ts';
+import { notifySlaSettingsChanged } from './sla-settings.service.ts';
+import { BusinessCalendar, CalendarError, type CalendarSpec } from '../../domain/business-calendar.ts';
 import * as repo from './calendars.repository.ts';
 import type { CalendarListQuery, CreateCalendar, UpdateCalendar } from './calendars.schemas.ts';
 
@@ -63,7 +63,7 @@ export async function createCalendar(deps: CalendarDeps, ctx: ChangeContext, inp
       updated_at: now,
     });
     await recordAudit(tx, ctx, now, [{ action: 'created', resource_type: 'calendar', resource_id: row.id, fields: Object.keys(input) }]);
-    await notifySlaSettingsChanged(tx);
+    await notifySlaSettingsChanged(tx, now);
     return present(row);
   });
 }
@@ -95,7 +95,7 @@ export async function updateCalendar(deps: CalendarDeps, ctx: ChangeContext, id:
     const { hours, ...rest } = patch;
     const row = await repo.updateCalendar(tx, id, { ...rest, ...(hours ? { hours: JSON.stringify(hours) } : {}) }, now);
     await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'calendar', resource_id: id, fields: Object.keys(patch) }]);
-    await notifySlaSettingsChanged(tx);
+    await notifySlaSettingsChanged(tx, now);
     return present(row);
   });
 }

@@ -54,3 +54,37 @@ export async function activePoliciesWithCalendars(db: Db | Tx) {
     .execute();
   return rows;
 }
+
+/** Customers' tiers, which policies match on. */
+export async function customerTiers(db: Db | Tx, customerIds: string[]): Promise<Map<string, string>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db.selectFrom('customers').select(['id', 'tier']).where('id', 'in', customerIds).execute();
+  return new Map(rows.map((c) => [c.id, c.tier]));
+}
+
+/** on_breach of the given policies, by id (the sweep's actions). */
+export async function onBreachOf(db: Db | Tx, policyIds: string[]): Promise<Map<string, unknown>> {
+  if (policyIds.length === 0) return new Map();
+  const rows = await db.selectFrom('sla_policies').select(['id', 'on_breach']).where('id', 'in', policyIds).execute();
+  return new Map(rows.map((p) => [p.id, p.on_breach]));
+}
+
+export async function notifySettingsChanged(tx: Tx, channel: string): Promise<void> {
+  await sql`select pg_notify(${channel}, '')`.execute(tx);
+}
+
+/**
+ * Asks sla-recompute for a run. The request's instant only ever grows (by a millisecond when
+ * the clock stands still, as under a test's manual clock), so every change asks anew.
+ */
+export async function requestRecompute(tx: Tx, now: Date): Promise<void> {
+  await sql`update sla_recompute set requested_at = greatest(${now}::timestamptz, requested_at + interval '1 millisecond') where id = 1`.execute(tx);
+}
+
+export async function recomputeRequest(db: Db) {
+  return db.selectFrom('sla_recompute').select(['requested_at', 'done_at']).where('id', '=', 1).executeTakeFirst();
+}
+
+export async function finishRecomputeUpTo(db: Db, upTo: Date): Promise<void> {
+  await db.updateTable('sla_recompute').set({ done_at: upTo }).where('id', '=', 1).execute();
+}

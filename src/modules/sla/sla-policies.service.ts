@@ -6,7 +6,7 @@ import { notFound, ruleViolated, assertVersion } from '../../domain/errors.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../../db/audit.ts';
-import { notifySlaSettingsChanged } from './sla-settings-cache.ts';
+import { notifySlaSettingsChanged } from './sla-settings.service.ts';
 import * as repo from './sla-policies.repository.ts';
 import type { CreateSlaPolicy, SlaPolicy, SlaPolicyListQuery, UpdateSlaPolicy } from './sla-policies.schemas.ts';
 
@@ -58,7 +58,7 @@ export async function createPolicy(deps: SlaPolicyDeps, ctx: ChangeContext, inpu
       updated_at: now,
     });
     await recordAudit(tx, ctx, now, [{ action: 'created', resource_type: 'sla_policy', resource_id: row.id, fields: Object.keys(input) }]);
-    await notifySlaSettingsChanged(tx);
+    await notifySlaSettingsChanged(tx, now);
     return present(row);
   });
 }
@@ -93,7 +93,7 @@ export async function updatePolicy(deps: SlaPolicyDeps, ctx: ChangeContext, id: 
       now,
     );
     await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'sla_policy', resource_id: id, fields: Object.keys(patch) }]);
-    await notifySlaSettingsChanged(tx);
+    await notifySlaSettingsChanged(tx, now);
     return present(row);
   });
 }

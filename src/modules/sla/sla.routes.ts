@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES, actorOf } from '../../http/auth.ts';
-import { FollowUpPage, FollowUpQuery, listFollowUps } from './follow-up-reminders.ts';
+import { FollowUpPage, FollowUpQuery } from './follow-ups.schemas.ts';
+import { listFollowUps } from './follow-ups.service.ts';
 import { ifMatchVersion, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
@@ -8,8 +9,7 @@ import { CalendarListQuery, CalendarPage, CalendarSchema, CreateCalendar, Update
 import * as calendars from './calendars.service.ts';
 import { CreateSlaPolicy, SlaPolicyListQuery, SlaPolicyPage, SlaPolicySchema, UpdateSlaPolicy } from './sla-policies.schemas.ts';
 import * as policies from './sla-policies.service.ts';
-import { keysetFrom, pageOf } from '../../db/pagination.ts';
-import { slaBreachListQuery } from './sla-breaches.repository.ts';
+import { listSlaBreaches } from './sla-breaches.service.ts';
 import { SlaBreachListQuery, SlaBreachPage } from './sla-breaches.schemas.ts';
 
 export const slaRoutes: FastifyPluginAsyncTypebox<calendars.CalendarDeps> = async (app, deps) => {
@@ -84,25 +84,7 @@ export const slaRoutes: FastifyPluginAsyncTypebox<calendars.CalendarDeps> = asyn
         response: { 200: ref(SlaBreachPage), ...problemResponses() },
       },
     },
-    async (request) => {
-      const { limit: _l, cursor: _c, updated_since: _u, kind, from, to, ...filter } = request.query;
-      const ks = keysetFrom(request.query);
-      const rows = await slaBreachListQuery(
-        deps.db,
-        { ...filter, kind: kind ?? 'breach', ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) },
-        ks,
-      ).execute();
-      const page = pageOf(rows, ks);
-      return {
-        next_cursor: page.next_cursor,
-        data: page.data.map(({ updated_at: _, ...r }) => ({
-          ...r,
-          at: r.at.toISOString(),
-          recorded_at: r.recorded_at.toISOString(),
-          actions: r.actions as string[],
-        })),
-      };
-    },
+    async (request) => listSlaBreaches(deps.db, request.query),
   );
 
   app.get(

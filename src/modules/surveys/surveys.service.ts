@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { sha256 } from '../../lib/hash.ts';
-import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
-import { applyKeyset, keysetFrom, pageOf } from '../../db/pagination.ts';
-import type { Db, SurveysTable, TicketTimelineTable, Tx } from '../../db/types.ts';
+import { eventRow, insertEvents } from '../../db/outbox.ts';
+import { keysetFrom, pageOf } from '../../db/pagination.ts';
+import type { Db, SurveysTable, Tx } from '../../db/types.ts';
 import { conflict, gone, notFound } from '../../domain/errors.ts';
 import type { ChangeContext } from '../../lib/context.ts';
 import { systemContext } from '../../lib/context.ts';
+import { sha256 } from '../../lib/hash.ts';
 import { newId } from '../../lib/ids.ts';
-import { eventRow, insertEvents } from '../../db/outbox.ts';
-import { openCareTickets } from '../tickets/care-tickets.ts';
-import * as tickets from '../tickets/tickets.repository.ts';
-import { assertVisible, timelineRow } from '../tickets/tickets.service.ts';
+import { lockVisibleTicket, openCareTickets, recordOnTimelines } from '../tickets/ticket.commands.ts';
+import { recoveryTicketOf, ticketViews } from '../tickets/ticket.view.ts';
+import * as repo from './surveys.repository.ts';
 import { QUESTIONS, type SurveyAnswer, type SurveyListQuery, type SurveyView } from './surveys.schemas.ts';
 
 export interface SurveySettings {
@@ -27,22 +27,18 @@ export interface SurveySettings {
   delayMinutes: number;
 }
 
-export const DEFAULT_SURVEY_SETTINGS: Omit<SurveySettings, 'publicBaseUrl'> = { ttlDays: 14, recoveryCsat: 2, delayMinutes: 60 };
-
 export interface SurveyDeps {
   db: Db;
   clock: Clock;
   surveys: SurveySettings;
 }
 
-type SurveyRow = Selectable<SurveysTable>;
-
 /** The token is the only credential of the public routes: 32 random bytes, kept only as its SHA-256. */
 export const hashToken = (token: string): Buffer => sha256(token);
 const newToken = () => `sv_${randomBytes(32).toString('base64url')}`;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function present(r: Omit<SurveyRow, 'token_hash'>, token: string | null = null, publicBaseUrl?: string): SurveyView {
+export function present(r: Omit<repo.SurveyRow, 'token_hash'>, token: string | null = null, publicBaseUrl?: string): SurveyView {
   return {
     id: r.id,
     ticket_id: r.ticket_id,
@@ -64,11 +60,6 @@ export function present(r: Omit<SurveyRow, 'token_hash'>, token: string | null =
     version: r.version,
   };
 }
-
-const SURVEY_COLUMNS = [
-  'id', 'ticket_id', 'customer_id', 'technician_id', 'status', 'trigger', 'created_at', 'expires_at', 'answered_at', 'csat', 'nps', 'dimensions',
-  'comment', 'recovery_ticket_id', 'updated_at', 'version',
-] as const;
 
 interface Surveyed {
   id: string;
@@ -92,15 +83,9 @@ export async function openSurveys(tx: Tx, ctx: ChangeContext, subjects: Surveyed
     tokens.set(id, token);
     return { id, ticket_id: t.id, customer_id: t.customer_id, technician_id: t.technician_id, status: 'open', trigger, token_hash: hashToken(token), created_at: now, expires_at: expires, updated_at: now };
   });
-  const opened = await tx
-    .insertInto('surveys')
-    .values(rows)
-    .onConflict((oc) => oc.column('ticket_id').where('status', '=', 'open').doNothing())
-    .returning(SURVEY_COLUMNS)
-    .execute();
+  const opened = await repo.insertSurveys(tx, rows);
   const views = opened.map((r) => present(r, tokens.get(r.id)!, s.publicBaseUrl));
-  const timeline: Insertable<TicketTimelineTable>[] = views.map((v) => timelineRow(ctx, v.ticket_id, now, { entry: 'survey', action: 'sent', data: { survey_id: v.id, trigger, expires_at: v.expires_at } }));
-  await tickets.insertTimeline(tx, timeline);
+  await recordOnTimelines(tx, ctx, now, views.map((v) => ({ ticketId: v.ticket_id, entry: 'survey', action: 'sent', data: { survey_id: v.id, trigger, expires_at: v.expires_at } })));
   await insertEvents(tx, views.map((v) => eventRow(ctx, now, 'survey.sent', { type: 'survey', id: v.id }, v)));
   return views;
 }
@@ -109,8 +94,7 @@ export async function openSurveys(tx: Tx, ctx: ChangeContext, subjects: Surveyed
 export async function createSurvey(deps: SurveyDeps, ctx: ChangeContext, ticketId: string): Promise<SurveyView> {
   const now = deps.clock.now();
   return inChange(deps.db, ctx, async (tx) => {
-    const ticket = await tickets.lockTicket(tx, ticketId);
-    assertVisible(ctx.actor, ticket, ticketId);
+    const ticket = await lockVisibleTicket(tx, ctx.actor, ticketId);
     if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
       throw conflict(`A survey asks about a finished service; ticket ${ticketId} is ${ticket.status}.`, { current_status: ticket.status });
     }
@@ -121,35 +105,21 @@ export async function createSurvey(deps: SurveyDeps, ctx: ChangeContext, ticketI
 }
 
 export async function getSurvey(deps: SurveyDeps, id: string): Promise<SurveyView> {
-  const row = await deps.db.selectFrom('surveys').select(SURVEY_COLUMNS).where('id', '=', id).executeTakeFirst();
+  const row = await repo.findSurvey(deps.db, id);
   if (!row) throw notFound('Survey', id);
   return present(row);
-}
-
-export function surveyListQuery(db: Db, q: Omit<SurveyListQuery, 'limit' | 'cursor' | 'updated_since'>, ks: ReturnType<typeof keysetFrom>) {
-  let qb = db.selectFrom('surveys').select(SURVEY_COLUMNS);
-  if (q.ticket_id) qb = qb.where('ticket_id', '=', q.ticket_id);
-  if (q.customer_id) qb = qb.where('customer_id', '=', q.customer_id);
-  if (q.technician_id) qb = qb.where('technician_id', '=', q.technician_id);
-  if (q.status) qb = qb.where('status', '=', q.status);
-  if (q.answered !== undefined) qb = qb.where('status', q.answered ? '=' : '<>', 'answered');
-  if (q.csat_min !== undefined) qb = qb.where('csat', '>=', q.csat_min);
-  if (q.csat_max !== undefined) qb = qb.where('csat', '<=', q.csat_max);
-  if (q.created_from) qb = qb.where('created_at', '>=', new Date(q.created_from));
-  if (q.created_to) qb = qb.where('created_at', '<', new Date(q.created_to));
-  return applyKeyset(qb, 'surveys', ks);
 }
 
 export async function listSurveys(deps: SurveyDeps, q: SurveyListQuery) {
   const ks = keysetFrom(q);
   const { limit: _l, cursor: _c, updated_since: _u, ...filter } = q;
-  const page = pageOf(await surveyListQuery(deps.db, filter, ks).execute(), ks);
+  const page = pageOf(await repo.surveyListQuery(deps.db, filter, ks).execute(), ks);
   return { data: page.data.map((r) => present(r)), next_cursor: page.next_cursor };
 }
 
 /** Why a token does not lead to an open survey: unknown 404, expired 410, answered 409. */
 async function refuse(db: Db | Tx, hash: Buffer): Promise<never> {
-  const row = await db.selectFrom('surveys').select(['status', 'expires_at']).where('token_hash', '=', hash).executeTakeFirst();
+  const row = await repo.stateByToken(db, hash);
   if (!row) throw notFound('Survey', 'with this token');
   if (row.status === 'answered') throw conflict('This survey has already been answered. Thank you!');
   throw gone('This survey has expired.');
@@ -159,12 +129,7 @@ async function refuse(db: Db | Tx, hash: Buffer): Promise<never> {
 export async function publicSurvey(deps: SurveyDeps, token: string) {
   const hash = hashToken(token);
   const now = deps.clock.now();
-  const row = await deps.db
-    .selectFrom('surveys as s')
-    .innerJoin('tickets as t', 't.id', 's.ticket_id')
-    .select(['s.status', 's.expires_at', 't.number', 't.type', 't.category', 't.resolved_at'])
-    .where('s.token_hash', '=', hash)
-    .executeTakeFirst();
+  const row = await repo.publicByToken(deps.db, hash);
   if (!row) throw notFound('Survey', 'with this token');
   if (row.status === 'expired' || (row.status === 'open' && row.expires_at <= now)) throw gone('This survey has expired.');
   return {
@@ -186,29 +151,11 @@ export async function answerSurvey(deps: SurveyDeps, token: string, answer: Surv
   const now = deps.clock.now();
   const ctx = systemContext();
   return inChange(deps.db, ctx, async (tx) => {
-    const answered = await tx
-      .updateTable('surveys')
-      .set((eb) => ({
-        status: 'answered',
-        answered_at: now,
-        csat: answer.csat,
-        nps: answer.nps ?? null,
-        dimensions: answer.dimensions ? JSON.stringify(answer.dimensions) : null,
-        comment: answer.comment ?? null,
-        updated_at: now,
-        version: eb('version', '+', 1),
-      }))
-      // By id found through the token's unique index: with status and expiry alone in the
-      // condition the planner may prefer the small-looking index of open surveys and walk it.
-      .where('id', '=', (eb) => eb.selectFrom('surveys').select('id').where('token_hash', '=', hash))
-      .where('status', '=', 'open')
-      .where('expires_at', '>', now)
-      .returning(SURVEY_COLUMNS)
-      .executeTakeFirst();
+    const answered = await repo.answer(tx, hash, answer, now);
     if (!answered) return refuse(tx, hash);
     let survey = answered;
     if (answer.csat <= deps.surveys.recoveryCsat) {
-      const original = await tickets.findTicket(tx, survey.ticket_id);
+      const [original] = await ticketViews(tx, [survey.ticket_id], now);
       const [care] = await openCareTickets(
         tx,
         ctx,
@@ -227,15 +174,11 @@ export async function answerSurvey(deps: SurveyDeps, token: string, answer: Surv
         now,
       );
       // Already opened for this ticket (an earlier low answer): link to that one.
-      const careId =
-        care?.id ??
-        (await tx.selectFrom('tickets').select('id').where('linked_ticket_id', '=', survey.ticket_id).where('type', '=', 'care').where('category', '=', 'service_recovery').executeTakeFirst())?.id;
-      if (careId) {
-        survey = await tx.updateTable('surveys').set({ recovery_ticket_id: careId }).where('id', '=', survey.id).returning(SURVEY_COLUMNS).executeTakeFirstOrThrow();
-      }
+      const careId = care?.id ?? (await recoveryTicketOf(tx, survey.ticket_id));
+      if (careId) survey = await repo.setRecoveryTicket(tx, survey.id, careId);
     }
-    await tickets.insertTimeline(tx, [
-      timelineRow(ctx, survey.ticket_id, now, { entry: 'survey', action: 'answered', data: { survey_id: survey.id, csat: survey.csat, nps: survey.nps, recovery_ticket_id: survey.recovery_ticket_id } }),
+    await recordOnTimelines(tx, ctx, now, [
+      { ticketId: survey.ticket_id, entry: 'survey', action: 'answered', data: { survey_id: survey.id, csat: survey.csat, nps: survey.nps, recovery_ticket_id: survey.recovery_ticket_id } },
     ]);
     await insertEvents(tx, [eventRow(ctx, now, 'survey.answered', { type: 'survey', id: survey.id }, present(survey))]);
     return { status: 'answered' as const, answered_at: now.toISOString() };
@@ -257,27 +200,19 @@ export async function dispatchSurveys(deps: { db: Db; clock: Clock; log: Logger 
   let dropped = 0;
   for (;;) {
     const n = await deps.db.transaction().execute(async (tx) => {
-      const due = await sql<{ ticket_id: string; status: string; customer_id: string; technician_id: string | null }>`
-        select r.ticket_id, t.status, t.customer_id, t.technician_id
-        from survey_requests r join tickets t on t.id = r.ticket_id
-        where r.due_at <= ${dueBefore}
-        order by r.due_at
-        limit ${DISPATCH_BATCH}
-        for update of r skip locked`.execute(tx);
-      if (due.rows.length === 0) return 0;
-      const ready = due.rows.filter((r) => r.status === 'resolved' || r.status === 'closed');
-      dropped += due.rows.length - ready.length;
+      const due = await repo.lockDueRequests(tx, dueBefore, DISPATCH_BATCH);
+      if (due.length === 0) return 0;
+      const ready = due.filter((r) => r.status === 'resolved' || r.status === 'closed');
+      dropped += due.length - ready.length;
       sent += (await openSurveys(tx, ctx, ready.map((r) => ({ id: r.ticket_id, customer_id: r.customer_id, technician_id: r.technician_id })), 'resolved', now, s)).length;
-      await tx.deleteFrom('survey_requests').where('ticket_id', 'in', due.rows.map((r) => r.ticket_id)).execute();
-      return due.rows.length;
+      await repo.deleteRequests(tx, due.map((r) => r.ticket_id));
+      return due.length;
     });
     if (n < DISPATCH_BATCH) break;
   }
-  const expired = await deps.db
-    .updateTable('surveys')
-    .set((eb) => ({ status: 'expired', updated_at: now, version: eb('version', '+', 1) }))
-    .where('status', '=', 'open')
-    .where('expires_at', '<=', now)
-    .executeTakeFirst();
-  return { surveys_sent: sent, requests_dropped: dropped, surveys_expired: Number(expired.numUpdatedRows) };
+  const expired = await repo.expireOpen(deps.db, now);
+  return { surveys_sent: sent, requests_dropped: dropped, surveys_expired: expired };
 }
+
+/** Runs in a resolution's transaction (ticket commands' afterResolve): the survey goes out SURVEY_DELAY_MINUTES from now (survey-dispatch). */
+export const queueSurvey = (tx: Tx, ticketId: string, now: Date) => repo.queueRequest(tx, ticketId, now);

@@ -132,13 +132,24 @@ export async function takeSlot(tx: Tx, technicianId: string, at: Date) {
     .executeTakeFirst();
 }
 
-/** The ticket comes back to its technician (reopen): counted even beyond capacity, it is theirs. */
-export async function addLoad(tx: Tx, technicianId: string): Promise<void> {
-  await tx.updateTable('technicians').set((eb) => ({ open_tickets: eb('open_tickets', '+', 1) })).where('id', '=', technicianId).execute();
-}
-
-export async function releaseSlot(tx: Tx, technicianId: string): Promise<void> {
-  await tx.updateTable('technicians').set((eb) => ({ open_tickets: eb('open_tickets', '-', 1) })).where('id', '=', technicianId).execute();
+/**
+ * Adds to technicians' loads (negative: takes away), in one statement, the rows locked in id
+ * order first so two transactions changing the same technicians cannot deadlock.
+ */
+export async function changeLoad(tx: Tx, deltas: [technicianId: string, delta: number][]): Promise<void> {
+  if (deltas.length === 0) return;
+  if (deltas.length === 1) {
+    const [[id, d]] = deltas as [[string, number]];
+    await tx.updateTable('technicians').set((eb) => ({ open_tickets: eb('open_tickets', '+', d) })).where('id', '=', id).execute();
+    return;
+  }
+  const sorted = [...deltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const ids = sorted.map(([id]) => id);
+  await sql`select id from technicians where id = any(${ids}::uuid[]) order by id for update`.execute(tx);
+  await sql`
+    update technicians set open_tickets = open_tickets + r.n
+    from unnest(${ids}::uuid[], ${sorted.map(([, d]) => d)}::int[]) as r(id, n)
+    where technicians.id = r.id`.execute(tx);
 }
 
 export async function technicianState(tx: Tx, id: string) {

@@ -7,11 +7,10 @@ import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
 import type { Role } from '../../db/types.ts';
 import { AssignBody, EscalateBody, FollowUpBody, HoldBody, NoteBody, ReasonBody, ResolveBody } from './tickets.actions.schemas.ts';
-import { act } from './tickets.actions.ts';
+import { act, type ActionRequest, type TicketCommandDeps } from './ticket.commands.ts';
 import { TICKET_WORKERS } from './tickets.routes.ts';
 import { TicketSchema } from './tickets.schemas.ts';
-import type { TicketDeps } from './tickets.service.ts';
-import type { TicketAction } from './ticket-workflow.ts';
+import type { TicketAction } from '../../domain/ticket-workflow.ts';
 
 // Actions without required fields may be posted with no body at all (curl -X POST).
 const emptyBodyIsObject: preValidationHookHandler = async (request) => {
@@ -33,7 +32,7 @@ const ACTIONS: { path: string; action: TicketAction; body: TSchema; access: read
 
 const operationId = (path: string) => `tickets.${path.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`;
 
-export const ticketActionRoutes: FastifyPluginAsyncTypebox<TicketDeps> = async (app, deps) => {
+export const ticketActionRoutes: FastifyPluginAsyncTypebox<TicketCommandDeps> = async (app, deps) => {
   for (const spec of ACTIONS) {
     app.post(
       `/v1/tickets/:id/${spec.path}`,
@@ -55,7 +54,7 @@ export const ticketActionRoutes: FastifyPluginAsyncTypebox<TicketDeps> = async (
           deps,
           changeContext(request, { status: 200 }),
           request.params.id,
-          { action: spec.action, body: request.body } as Parameters<typeof act>[3],
+          { action: spec.action, body: request.body } as ActionRequest,
           ifMatchVersion(request),
         );
         return withEtag(reply, view);

@@ -3,7 +3,7 @@ import { applyKeyset } from '../../db/pagination.ts';
 import { BULK_FROM, insertJsonRows, type BulkColumn } from '../../db/bulk.ts';
 import type { Db, EventsTable, TicketSlaTable, TicketTimelineTable, TicketsTable, Tx } from '../../db/types.ts';
 import type { Keyset } from '../../db/pagination.ts';
-import { breachedTicketIds, ticketBreached, ticketWarned, warnedTicketIds } from '../sla/clock-predicates.ts';
+import { breachedTicketIds, ticketBreached, ticketWarned, warnedTicketIds } from './ticket-sla.predicates.ts';
 
 export const TICKET_COLUMNS = [
   'id',
@@ -134,8 +134,9 @@ export interface TicketFilter {
   created_from?: string;
   created_to?: string;
   q?: string;
-  /** ok | warning | breached, judged at `now` (see clock-predicates.ts). */
+  /** ok | warning | breached, judged at `now` (domain/clock-state.ts). */
   sla_state?: 'ok' | 'warning' | 'breached';
+  /** The instant sla_state is judged at (the app clock's now); required with sla_state. */
   now?: Date;
 }
 
@@ -163,7 +164,8 @@ function filtered(db: Db, f: Omit<TicketFilter, 'q'>) {
   if (f.created_from) q = q.where('created_at', '>=', new Date(f.created_from));
   if (f.created_to) q = q.where('created_at', '<', new Date(f.created_to));
   if (f.sla_state) {
-    const now = f.now ?? new Date();
+    const now = f.now;
+    if (!now) throw new Error('the sla_state filter is judged at an instant: give now');
     // The rare states start from their partial indexes; the checks that exclude run per
     // ticket through the primary key of its clocks.
     if (f.sla_state === 'breached') q = q.where(sql<boolean>`tickets.id in ${breachedTicketIds(now)}`);
@@ -203,4 +205,123 @@ export async function findCustomerForTicket(tx: Db | Tx, by: { id?: string; exte
 
 export async function findAssetOwner(tx: Db | Tx, assetId: string) {
   return tx.selectFrom('assets').select(['id', 'customer_id']).where('id', '=', assetId).executeTakeFirst();
+}
+
+export async function findAssetWarranty(tx: Db | Tx, assetId: string) {
+  return (await tx.selectFrom('assets').select(['warranty_until', 'proof_of_purchase']).where('id', '=', assetId).executeTakeFirst()) ?? null;
+}
+
+/** A timeline entry as the SLA clocks read it. */
+export interface TimelineFact {
+  at: Date;
+  entry: string;
+  action: string | null;
+  visibility: string | null;
+  actor_kind: string;
+  data: unknown;
+}
+
+/** The timelines of several tickets in one query, each in order. */
+export async function timelineFacts(db: Db | Tx, ticketIds: string[]): Promise<Map<string, TimelineFact[]>> {
+  const rows = await db
+    .selectFrom('ticket_timeline')
+    .select(['ticket_id', 'at', 'entry', 'action', 'visibility', 'actor_kind', 'data'])
+    .where('ticket_id', 'in', ticketIds)
+    .orderBy('ticket_id')
+    .orderBy('id')
+    .execute();
+  const byTicket = new Map<string, TimelineFact[]>();
+  for (const r of rows) {
+    let list = byTicket.get(r.ticket_id);
+    if (!list) byTicket.set(r.ticket_id, (list = []));
+    list.push(r);
+  }
+  return byTicket;
+}
+
+const TICKET_REFS = sql.join(TICKET_COLUMNS.map((c) => sql.ref(c)));
+
+export interface CareTicketRow {
+  id: string;
+  customer_id: string;
+  type: 'care';
+  channel: 'phone';
+  priority: string;
+  category: string;
+  subject: string;
+  description: string;
+  region: string | null;
+  linked_ticket_id: string | null;
+}
+
+/**
+ * Care tickets in one insert, numbered from the ticket sequence; a row that would be a
+ * second service-recovery ticket for the same original, or a second open retention ticket
+ * for the customer, is skipped by its unique index. Returns the tickets inserted.
+ */
+export async function insertCareTickets(tx: Tx, rows: CareTicketRow[], now: Date): Promise<TicketRow[]> {
+  const { rows: inserted } = await sql<TicketRow>`
+    insert into tickets (id, number, customer_id, type, channel, priority, category, subject, description, region, linked_ticket_id,
+      reported_at, status, tier, created_at, updated_at)
+    select r.id, 'SR-' || ${String(now.getUTCFullYear())} || '-' || lpad(nextval('ticket_number_seq')::text, 6, '0'), r.customer_id, r.type, r.channel,
+      r.priority, r.category, r.subject, r.description, r.region, r.linked_ticket_id, ${now}, 'new', 1, ${now}, ${now}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, customer_id uuid, type text, channel text, priority text, category text,
+      subject text, description text, region text, linked_ticket_id uuid)
+    on conflict do nothing
+    returning ${TICKET_REFS}`.execute(tx);
+  return inserted;
+}
+
+export interface TicketChange {
+  id: string;
+  priority: string;
+  tier: number;
+  status: string;
+  technician_id: string | null;
+  assignment: unknown;
+  hold_reason: string | null;
+}
+
+/** Many tickets' priority, tier, status and assignment in one statement (each a new version). */
+export async function updateTickets(tx: Tx, changes: TicketChange[], now: Date): Promise<TicketRow[]> {
+  if (changes.length === 0) return [];
+  const { rows } = await sql<TicketRow>`
+    update tickets t set priority = c.priority, tier = c.tier, status = c.status, technician_id = c.technician_id,
+      assignment = c.assignment, hold_reason = c.hold_reason, updated_at = ${now}, version = t.version + 1
+    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb)
+      as c(id uuid, priority text, tier smallint, status text, technician_id uuid, assignment jsonb, hold_reason text)
+    where t.id = c.id
+    returning ${sql.join(TICKET_COLUMNS.map((col) => sql.ref(`t.${col}`)))}`.execute(tx);
+  return rows;
+}
+
+export async function findTickets(db: Db | Tx, ids: string[]): Promise<TicketRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('tickets').select(TICKET_COLUMNS).where('id', 'in', ids).execute();
+}
+
+/** A page of tickets not closed or cancelled, after `after` in id order, locked (waiting, in id order, so it cannot deadlock with changes or sweeps). */
+export async function lockOpenTicketsPage(tx: Tx, after: string | null, limit: number): Promise<TicketRow[]> {
+  const { rows } = await sql<TicketRow>`
+    select ${TICKET_REFS} from tickets
+    where status not in ('closed', 'cancelled') ${after ? sql`and id > ${after}` : sql``}
+    order by id limit ${limit}
+    for update`.execute(tx);
+  return rows;
+}
+
+/** The service-recovery care ticket already opened for an original ticket. */
+export async function findRecoveryTicketId(tx: Db | Tx, originalId: string): Promise<string | undefined> {
+  return (await tx.selectFrom('tickets').select('id').where('linked_ticket_id', '=', originalId).where('type', '=', 'care').where('category', '=', 'service_recovery').executeTakeFirst())?.id;
+}
+
+/** Routed care tickets get their technician as part of their opening (same version, one statement). */
+export async function assignCareTickets(tx: Tx, assigned: TicketChange[]): Promise<TicketRow[]> {
+  if (assigned.length === 0) return [];
+  const { rows } = await sql<TicketRow>`
+    update tickets t set status = c.status, technician_id = c.technician_id, assignment = c.assignment
+    from jsonb_to_recordset(${JSON.stringify(assigned)}::jsonb) as c(id uuid, status text, technician_id uuid, assignment jsonb)
+    where t.id = c.id
+    returning ${sql.join(TICKET_COLUMNS.map((col) => sql.ref(`t.${col}`)))}`.execute(tx);
+  return rows;
 }

@@ -4,14 +4,14 @@ import { ifMatchVersion, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
 import { CreateNote, CreateTicket, TicketListQuery, TicketPage, TicketSchema, TimelineEntrySchema, TimelinePage, TimelineQuery, UpdateTicket } from './tickets.schemas.ts';
+import * as commands from './ticket.commands.ts';
 import * as service from './tickets.service.ts';
-import { explainTicketSla } from '../sla/ticket-sla.service.ts';
 import { TicketSlaSchema } from '../sla/ticket-sla.schemas.ts';
 
 export const TICKET_READERS = ROLES.staffReadAndTechnicians;
 export const TICKET_WORKERS = [...ROLES.staffWrite, 'technician'] as const;
 
-export const ticketRoutes: FastifyPluginAsyncTypebox<service.TicketDeps> = async (app, deps) => {
+export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps> = async (app, deps) => {
   const tags = ['tickets'];
   const one = ref(TicketSchema);
 
@@ -28,7 +28,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<service.TicketDeps> = async
       },
     },
     async (request, reply) => {
-      const created = await service.createTicket(deps, changeContext(request), request.body);
+      const created = await commands.createTicket(deps, changeContext(request), request.body);
       return reply.code(201).header('location', `/v1/tickets/${created.id}`).send(withEtag(reply, created));
     },
   );
@@ -71,7 +71,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<service.TicketDeps> = async
       },
     },
     async (request, reply) =>
-      withEtag(reply, await service.updateTicket(deps, changeContext(request), request.params.id, request.body, ifMatchVersion(request))),
+      withEtag(reply, await commands.updateTicket(deps, changeContext(request), request.params.id, request.body, ifMatchVersion(request))),
   );
 
   app.post(
@@ -87,7 +87,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<service.TicketDeps> = async
         response: { 201: ref(TimelineEntrySchema), ...problemResponses(404) },
       },
     },
-    async (request, reply) => reply.code(201).send(await service.addNote(deps, changeContext(request), request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await commands.addNote(deps, changeContext(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -102,7 +102,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<service.TicketDeps> = async
         response: { 200: ref(TicketSlaSchema), ...problemResponses(404, 422) },
       },
     },
-    async (request) => explainTicketSla(deps, actorOf(request), request.params.id),
+    async (request) => service.explainTicketSla(deps, actorOf(request), request.params.id),
   );
 
   app.get(

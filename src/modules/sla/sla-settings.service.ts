@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import type { Invalidations } from '../../db/invalidations.ts';
 import type { Db, Tx } from '../../db/types.ts';
-import { activePoliciesWithCalendars } from './sla-policies.repository.ts';
+import { activePoliciesWithCalendars, finishRecomputeUpTo, notifySettingsChanged, recomputeRequest, requestRecompute } from './sla-policies.repository.ts';
 
 export const SLA_CHANNEL = 'aftercare_sla_settings';
 
@@ -40,7 +39,17 @@ export class SlaSettingsCache {
  * In the transaction of a policy or calendar change: every instance forgets its cached
  * policies, and the sla-recompute job is asked to bring open tickets' stored clocks up to it.
  */
-export async function notifySlaSettingsChanged(tx: Tx): Promise<void> {
-  await sql`select pg_notify(${SLA_CHANNEL}, '')`.execute(tx);
-  await sql`update sla_recompute set requested_at = clock_timestamp() where id = 1`.execute(tx);
+export async function notifySlaSettingsChanged(tx: Tx, now: Date): Promise<void> {
+  await notifySettingsChanged(tx, SLA_CHANNEL);
+  await requestRecompute(tx, now);
 }
+
+/** The request sla-recompute has not finished yet (its instant), or null. */
+export async function pendingRecompute(db: Db): Promise<Date | null> {
+  const state = await recomputeRequest(db);
+  if (!state?.requested_at || (state.done_at && state.done_at >= state.requested_at)) return null;
+  return state.requested_at;
+}
+
+/** Everything requested up to `upTo` is recomputed (a later request asks for another run). */
+export const finishRecompute = (db: Db, upTo: Date) => finishRecomputeUpTo(db, upTo);

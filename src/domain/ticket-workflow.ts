@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../../db/types.ts';
+export type TicketStatus = 'new' | 'assigned' | 'in_progress' | 'on_hold' | 'resolved' | 'closed' | 'cancelled';
 
 /**
  * The ticket state machine, as data: for each status, the actions allowed and the status

@@ -31,7 +31,7 @@ export interface Segment {
   reason?: string;
 }
 
-export interface Clock {
+export interface MetricClock {
   metric: Metric;
   target_minutes: number;
   started_at: Date;
@@ -74,7 +74,7 @@ function build(
   cal: BusinessCalendar,
   warnPercent: number,
   now: number,
-): Clock {
+): MetricClock {
   const spans: Span[] = [];
   let cursor = start;
   for (const p of pauses) {
@@ -116,7 +116,7 @@ function build(
   };
   const due = project(targetMs);
   const warn = project(warnMs);
-  let state: Clock['state'];
+  let state: MetricClock['state'];
   if (stopAt !== null) state = elapsedMs <= targetMs ? 'met' : 'breached';
   else if (elapsedMs >= targetMs) state = 'breached';
   else if (paused) state = 'paused';
@@ -143,7 +143,7 @@ export function computeClocks(input: {
   policy: ClockPolicy;
   calendar: BusinessCalendar;
   now: Date;
-}): Record<Metric, Clock | null> {
+}): Record<Metric, MetricClock | null> {
   const { policy, calendar } = input;
   const now = input.now.getTime();
   const events = [...input.history].sort((a, b) => a.at.getTime() - b.at.getTime());

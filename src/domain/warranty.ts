@@ -1,4 +1,4 @@
-import type { FieldError } from '../../domain/errors.ts';
+import type { FieldError } from './errors.ts';
 
 /**
  * The warranty decision on resolve, as a pure function. The finding of the person
