@@ -101,3 +101,11 @@ export async function sequenceEvents(db: Db): Promise<number> {
     return Number(result.numAffectedRows ?? 0);
   });
 }
+
+/** Erasure of one field of the payloads of events about these resources (a survey's comment, say). */
+export async function scrubEventField(tx: Tx, resourceType: string, resourceIds: string[], field: string): Promise<void> {
+  if (resourceIds.length === 0) return;
+  await sql`
+    update events set data = jsonb_set(data, ${`{${field}}`}::text[], 'null')
+    where resource_type = ${resourceType} and resource_id = any(${resourceIds}::uuid[]) and data ? ${field} and data ->> ${field} is not null`.execute(tx);
+}

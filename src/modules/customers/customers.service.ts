@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { inChange, inChangeStatement } from '../../db/change.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -12,6 +11,7 @@ import type { ChangeContext } from '../../lib/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { auditRow, recordAudit } from '../../db/audit.ts';
 import { eventRow, insertEvents, scrubResourceEvents } from '../../db/outbox.ts';
+import { eraseCustomerComments } from '../surveys/surveys.service.ts';
 import * as repo from './customers.repository.ts';
 import type { CreateCustomer, CustomerListQuery, PutCustomer, UpdateCustomer } from './customers.schemas.ts';
 
@@ -193,12 +193,7 @@ export async function eraseCustomer(deps: CustomerDeps, ctx: ChangeContext, id: 
       // Earlier events carried the customer as it was: they now carry it as it is, scrubbed.
       await scrubResourceEvents(tx, 'customer', id, present(erased));
       await forgetStoredResponsesMentioning(tx, id);
-      // Survey comments are the customer's own words: gone too (scores stay, they are not personal).
-      await tx.updateTable('surveys').set({ comment: null }).where('customer_id', '=', id).where('comment', 'is not', null).execute();
-      await sql`
-        update events set data = jsonb_set(data, '{comment}', 'null')
-        where resource_type = 'survey' and data ? 'comment' and data ->> 'comment' is not null
-          and resource_id in (select s.id from surveys s where s.customer_id = ${id})`.execute(tx);
+      await eraseCustomerComments(tx, id);
       await insertEvents(tx, [eventRow(ctx, now, 'customer.updated', { type: 'customer', id }, present(erased))]);
       await recordAudit(tx, ctx, now, [
         { action: 'erased', resource_type: 'customer', resource_id: id, fields: ['name', 'external_ref', 'phone', 'email', 'address', 'tags', 'status'] },

@@ -109,3 +109,9 @@ export async function expireOpen(db: Db, now: Date): Promise<number> {
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/** Clears the comments of a customer's surveys; returns the ids of all their surveys. */
+export async function clearCustomerComments(tx: Tx, customerId: string): Promise<string[]> {
+  await tx.updateTable('surveys').set({ comment: null }).where('customer_id', '=', customerId).where('comment', 'is not', null).execute();
+  return (await tx.selectFrom('surveys').select('id').where('customer_id', '=', customerId).execute()).map((r) => r.id);
+}

@@ -3,7 +3,7 @@ import type { Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
-import { eventRow, insertEvents } from '../../db/outbox.ts';
+import { eventRow, insertEvents, scrubEventField } from '../../db/outbox.ts';
 import { keysetFrom, pageOf } from '../../db/pagination.ts';
 import type { Db, SurveysTable, Tx } from '../../db/types.ts';
 import { conflict, gone, notFound } from '../../domain/errors.ts';
@@ -216,3 +216,8 @@ export async function dispatchSurveys(deps: { db: Db; clock: Clock; log: Logger 
 
 /** Runs in a resolution's transaction (ticket commands' afterResolve): the survey goes out SURVEY_DELAY_MINUTES from now (survey-dispatch). */
 export const queueSurvey = (tx: Tx, ticketId: string, now: Date) => repo.queueRequest(tx, ticketId, now);
+
+/** Customer erasure: survey comments are the customer's own words, gone from the surveys and their events (scores stay, they are not personal). */
+export async function eraseCustomerComments(tx: Tx, customerId: string): Promise<void> {
+  await scrubEventField(tx, 'survey', await repo.clearCustomerComments(tx, customerId), 'comment');
+}
