@@ -23,7 +23,7 @@ export interface StoredClock {
 export function clockStateAt(c: StoredClock, now: Date): ClockState {
   // A breach is for good: recorded, computed at the last change, or a running clock past due.
   if (c.breached_at || c.state === 'breached' || (!c.completed_at && !c.paused && c.due_at && c.due_at <= now)) return 'breached';
-  if (c.completed_at) return c.state;
+  if (c.completed_at) return 'met';
   if (c.paused) return 'paused';
   if (c.due_at && c.due_at > now && (c.warned_at || (c.warn_at && c.warn_at <= now))) return 'warning';
   return 'running';
