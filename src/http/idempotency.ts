@@ -13,7 +13,7 @@ declare module 'fastify' {
     idempotent?: boolean;
   }
   interface FastifyRequest {
-    idempotency: { apiKeyId: string; key: string; recorded: boolean } | null;
+    idempotency: { apiKeyId: string; key: string; recorded: boolean; serialize: (body: unknown, status: number) => string } | null;
   }
 }
 
@@ -74,8 +74,11 @@ export function changeContext(
   const ctx: ChangeContext = { actor, requestId: String(request.id) };
   if (scope) {
     ctx.recordResult = async (tx, result) => {
-      const body = JSON.stringify(opts.present ? opts.present(result) : result);
-      await storeResult(tx, scope, opts.status ?? 201, body);
+      const status = opts.status ?? 201;
+      // Serialized exactly as the route will send it (its response schema, its key order),
+      // so a replay is byte for byte the first response's body.
+      const body = scope.serialize(opts.present ? opts.present(result) : result, status);
+      await storeResult(tx, scope, status, body);
       scope.recorded = true;
     };
   }
@@ -137,7 +140,7 @@ export const idempotencyPlugin = fp(
         .returning(sql<boolean>`true`.as('ok'))
         .executeTakeFirst();
       if (claimed) {
-        request.idempotency = { ...scope, recorded: false };
+        request.idempotency = { ...scope, recorded: false, serialize: (body, status) => reply.serializeInput(body as Record<string, unknown>, String(status)) as string };
         return;
       }
 
