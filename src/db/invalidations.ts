@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 
 type Listener = (payload: string) => void;
 
+/** The NOTIFY channels, one per cache: API keys (payload: the key id) and SLA settings (policies and calendars). */
+export const CHANNELS = { apiKeys: 'aftercare_api_keys', slaSettings: 'aftercare_sla_settings' } as const;
+
 /**
  * One LISTEN connection per instance for cache invalidation. Writers send NOTIFY on a
  * channel inside their transaction (delivered when it commits); subscribers forget what

@@ -1,4 +1,4 @@
-import type { Invalidations } from '../db/invalidations.ts';
+import { CHANNELS, type Invalidations } from '../db/invalidations.ts';
 import type { Role } from '../db/types.ts';
 
 export interface CachedKey {
@@ -9,13 +9,12 @@ export interface CachedKey {
   revoked_at: Date | null;
 }
 
-export const KEY_CHANNEL = 'aftercare_api_keys';
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 
 /**
  * Remembers recently seen API keys so a request costs no key lookup. Correctness rests on
- * invalidation, not on the TTL: every change to a key sends NOTIFY on KEY_CHANNEL in its
+ * invalidation, not on the TTL: every change to a key sends NOTIFY on CHANNELS.apiKeys in its
  * own transaction, and every instance forgets the key when it commits. While the LISTEN
  * connection is down the cache is empty and bypassed, so a missed notification can never
  * keep a revoked key alive; the TTL is only a second line of defence.
@@ -26,7 +25,7 @@ export class ApiKeyCache {
 
   constructor(invalidations: Invalidations) {
     this.#invalidations = invalidations;
-    invalidations.on(KEY_CHANNEL, (id) => this.forget(id));
+    invalidations.on(CHANNELS.apiKeys, (id) => this.forget(id));
   }
 
   get(hash: string, now: number): CachedKey | undefined {

@@ -2,7 +2,7 @@ import { applyKeyset } from '../../db/pagination.ts';
 import type { ApiKeysTable, Db, Tx } from '../../db/types.ts';
 import type { Insertable, Selectable } from 'kysely';
 import type { Keyset } from '../../db/pagination.ts';
-import { KEY_CHANNEL } from '../../http/key-cache.ts';
+import { CHANNELS } from '../../db/invalidations.ts';
 import { sql } from 'kysely';
 
 export const API_KEY_COLUMNS = [
@@ -71,7 +71,7 @@ export async function technicianExists(tx: Tx, id: string): Promise<boolean> {
 }
 
 export async function notifyKeyChanged(tx: Tx, id: string): Promise<void> {
-  await sql`select pg_notify(${KEY_CHANNEL}, ${id})`.execute(tx);
+  await sql`select pg_notify(${CHANNELS.apiKeys}, ${id})`.execute(tx);
 }
 
 export async function countKeys(db: Db | Tx): Promise<number> {

@@ -52,4 +52,3 @@ export const ApiKeyListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ApiKeyListQuery = Static<typeof ApiKeyListQuery>;
-export type ApiKey = Static<typeof ApiKeySchema>;

@@ -40,7 +40,6 @@ export function present(row: repo.ApiKeyRow) {
     version: row.version,
   };
 }
-export type ApiKeyView = ReturnType<typeof present>;
 
 export async function createApiKey(deps: ApiKeyDeps, ctx: ChangeContext, input: CreateApiKey) {
   const now = deps.clock.now();

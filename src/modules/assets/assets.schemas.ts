@@ -30,7 +30,6 @@ export const AssetSchema = Type.Object(
   { $id: 'Asset', additionalProperties: false },
 );
 registerShared(AssetSchema);
-export type Asset = Static<typeof AssetSchema>;
 export const AssetPage = Page(AssetSchema, 'AssetPage');
 registerShared(AssetPage);
 

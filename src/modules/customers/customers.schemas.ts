@@ -50,7 +50,6 @@ export const CustomerSchema = Type.Object(
   { $id: 'Customer', additionalProperties: false },
 );
 registerShared(CustomerSchema);
-export type Customer = Static<typeof CustomerSchema>;
 export const CustomerPage = Page(CustomerSchema, 'CustomerPage');
 registerShared(CustomerPage);
 

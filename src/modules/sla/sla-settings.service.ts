@@ -1,8 +1,7 @@
-import type { Invalidations } from '../../db/invalidations.ts';
+import { CHANNELS, type Invalidations } from '../../db/invalidations.ts';
 import type { Db, Tx } from '../../db/types.ts';
 import { activePoliciesWithCalendars, finishRecomputeUpTo, notifySettingsChanged, recomputeRequest, requestRecompute } from './sla-policies.repository.ts';
 
-export const SLA_CHANNEL = 'aftercare_sla_settings';
 
 type Policies = Awaited<ReturnType<typeof activePoliciesWithCalendars>>;
 
@@ -19,7 +18,7 @@ export class SlaSettingsCache {
 
   constructor(invalidations: Invalidations) {
     this.#invalidations = invalidations;
-    invalidations.on(SLA_CHANNEL, () => {
+    invalidations.on(CHANNELS.slaSettings, () => {
       this.#generation++;
       this.#policies = undefined;
     });
@@ -40,7 +39,7 @@ export class SlaSettingsCache {
  * policies, and the sla-recompute job is asked to bring open tickets' stored clocks up to it.
  */
 export async function notifySlaSettingsChanged(tx: Tx, now: Date): Promise<void> {
-  await notifySettingsChanged(tx, SLA_CHANNEL);
+  await notifySettingsChanged(tx, CHANNELS.slaSettings);
   await requestRecompute(tx, now);
 }
 
