@@ -39,10 +39,10 @@ export function createDatabase(connectionString: string, opts: { poolSize?: numb
       // A request whose client hung up keeps running after the HTTP server has closed; let
       // such handlers finish their queries (the pool quiet for 200 ms, at most 10 s) instead
       // of failing them against a destroyed pool.
-      const deadline = Date.now() + 10_000;
-      let quietSince = Date.now();
-      while (Date.now() < deadline && Date.now() - quietSince < 200) {
-        if (pool.totalCount - pool.idleCount > 0 || pool.waitingCount > 0) quietSince = Date.now();
+      const deadline = performance.now() + 10_000;
+      let quietSince = performance.now();
+      while (performance.now() < deadline && performance.now() - quietSince < 200) {
+        if (pool.totalCount - pool.idleCount > 0 || pool.waitingCount > 0) quietSince = performance.now();
         await new Promise((r) => setTimeout(r, 20));
       }
       await db.destroy();

@@ -63,14 +63,14 @@ export const authPlugin = fp(
 
       const now = clock.now();
       const hash = request.credentialHash!;
-      let key = cache.get(hash, Date.now());
+      let key = cache.get(hash, performance.now());
       if (!key) {
         key = await db
           .selectFrom('api_keys')
           .select(['id', 'role', 'technician_id', 'expires_at', 'revoked_at'])
           .where('secret_hash', '=', Buffer.from(hash, 'hex'))
           .executeTakeFirst();
-        if (key) cache.set(hash, key, Date.now());
+        if (key) cache.set(hash, key, performance.now());
       }
       if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) {
         throw unauthorized('The API key is unknown, revoked or expired.');

@@ -55,10 +55,11 @@ function jobNamed(deps: JobDeps, name: string): JobDefinition {
 
 export async function listJobs(deps: JobDeps) {
   const last = new Map((await repo.lastRuns(deps.db, deps.jobs.map((j) => j.name))).map((r) => [r.job_name, r]));
+  const now = deps.clock.now();
   return {
     data: deps.jobs.map((j) => {
       const run = last.get(j.name);
-      return { name: j.name, schedule: j.schedule, next_run_at: nextRun(j.schedule, new Date()), last_run: run ? presentRun(run) : null };
+      return { name: j.name, schedule: j.schedule, next_run_at: nextRun(j.schedule, now), last_run: run ? presentRun(run) : null };
     }),
   };
 }
