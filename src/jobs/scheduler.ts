@@ -48,7 +48,7 @@ export async function runTick(
     const counts = await job.run({ db, clock, log: log.child({ job: job.name }) });
     await db
       .updateTable('job_runs')
-      .set({ status: 'succeeded', finished_at: clock.now(), counts: JSON.stringify({ ...counts, duration_ms: performance.now() - started }) })
+      .set({ status: 'succeeded', finished_at: clock.now(), counts: JSON.stringify({ ...counts, duration_ms: Math.round(performance.now() - started) }) })
       .where('id', '=', id)
       .execute();
     return { id, counts };
@@ -56,7 +56,7 @@ export async function runTick(
     log.error({ job: job.name, err: { message: (err as Error).message } }, 'job failed');
     await db
       .updateTable('job_runs')
-      .set({ status: 'failed', finished_at: clock.now(), error: (err as Error).message.slice(0, 1000), counts: JSON.stringify({ duration_ms: performance.now() - started }) })
+      .set({ status: 'failed', finished_at: clock.now(), error: (err as Error).message.slice(0, 1000), counts: JSON.stringify({ duration_ms: Math.round(performance.now() - started) }) })
       .where('id', '=', id)
       .execute()
       .catch(() => undefined);
