@@ -5,7 +5,7 @@ import { systemClock } from '../src/clock.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import type { Role } from '../src/db/types.ts';
 import { createApiKey } from '../src/modules/api-keys/api-keys.service.ts';
-import { systemContext } from '../src/lib/context.ts';
+import { systemContext } from '../src/db/context.ts';
 import { withScriptDatabase } from './database.ts';
 
 const ROLES: Role[] = ['admin', 'manager', 'agent', 'analyst', 'integration'];

@@ -5,7 +5,7 @@
 import type { Insertable } from 'kysely';
 import type { AuditLogTable, Tx } from './types.ts';
 import { newId } from '../lib/ids.ts';
-import type { ChangeContext } from '../lib/context.ts';
+import type { ChangeContext } from './context.ts';
 
 export type AuditResource = 'customer' | 'asset' | 'api_key' | 'technician' | 'calendar' | 'sla_policy' | 'churn_model';
 

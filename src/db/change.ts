@@ -1,4 +1,4 @@
-import type { ChangeContext } from '../lib/context.ts';
+import type { ChangeContext } from './context.ts';
 import type { Db, Tx } from './types.ts';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { sql, type Insertable } from 'kysely';
 import type { Db, EventsTable, Tx } from './types.ts';
-import type { ChangeContext } from '../lib/context.ts';
+import type { ChangeContext } from './context.ts';
 import { newId } from '../lib/ids.ts';
 import { BULK_FROM, insertJsonRows, type BulkColumn } from './bulk.ts';
 import { ADVISORY_LOCKS } from './locks.ts';

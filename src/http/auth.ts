@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
 import type { Db, Role } from '../db/types.ts';
-import type { Actor } from '../lib/context.ts';
+import type { Actor } from '../db/context.ts';
 import type { ApiKeyCache } from './key-cache.ts';
 import { forbidden, unauthorized } from './problem.ts';
 

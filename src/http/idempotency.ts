@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db, Tx } from '../db/types.ts';
-import type { ChangeContext } from '../lib/context.ts';
+import type { ChangeContext } from '../db/context.ts';
 import { badRequest, conflict, Problem } from './problem.ts';
 
 declare module 'fastify' {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database.ts';
-import { systemContext } from '../../src/lib/context.ts';
+import { systemContext } from '../../src/db/context.ts';
 import { eventRow, insertEvents } from '../../src/db/outbox.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 

@@ -8,7 +8,7 @@ import type { ApiKeyCache } from '../../http/key-cache.ts';
 import { sha256 } from '../../lib/hash.ts';
 import { keysetFrom, pageOf } from '../../db/pagination.ts';
 import { conflict, notFound, ruleViolated } from '../../domain/errors.ts';
-import { systemContext, type ChangeContext } from '../../lib/context.ts';
+import { systemContext, type ChangeContext } from '../../db/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../../db/audit.ts';
 import * as repo from './api-keys.repository.ts';

@@ -6,7 +6,7 @@ import { eventRow, insertEvents } from '../../db/outbox.ts';
 import type { Db } from '../../db/types.ts';
 import { lifecycleOf, scoreCustomer, type ChurnModel, type Signals } from '../../domain/churn-score.ts';
 import { assertVersion, notFound, ruleViolated } from '../../domain/errors.ts';
-import { systemContext, type ChangeContext } from '../../lib/context.ts';
+import { systemContext, type ChangeContext } from '../../db/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordChurnRisk } from '../customers/customers.service.ts';
 import { openCareTickets } from '../tickets/ticket.commands.ts';

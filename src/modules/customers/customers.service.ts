@@ -7,7 +7,7 @@ import { keysetFrom, pageOf } from '../../db/pagination.ts';
 import { conflict, notFound, StaleVersion } from '../../domain/errors.ts';
 import type { Static } from 'typebox';
 import type { ChurnRiskSchema } from './customers.schemas.ts';
-import type { ChangeContext } from '../../lib/context.ts';
+import type { ChangeContext } from '../../db/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { auditRow, recordAudit } from '../../db/audit.ts';
 import { eventRow, insertEvents, scrubResourceEvents } from '../../db/outbox.ts';

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.ts';
 import { decodeCursor, encodeCursor, type TimedCursor } from '../../db/pagination.ts';
 import type { Db, Tx } from '../../db/types.ts';
 import { clockStateAt } from '../../domain/clock-state.ts';
-import type { Actor } from '../../lib/context.ts';
+import type { Actor } from '../../db/context.ts';
 import { claimDue, followUpWorklistQuery } from './follow-ups.repository.ts';
 import type { FollowUpQuery } from './follow-ups.schemas.ts';
 

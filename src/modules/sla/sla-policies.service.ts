@@ -3,7 +3,7 @@ import { inChange } from '../../db/change.ts';
 import type { Db, Tx } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../db/pagination.ts';
 import { notFound, ruleViolated, assertVersion } from '../../domain/errors.ts';
-import type { ChangeContext } from '../../lib/context.ts';
+import type { ChangeContext } from '../../db/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../../db/audit.ts';
 import { notifySlaSettingsChanged } from './sla-settings.service.ts';

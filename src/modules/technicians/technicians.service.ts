@@ -3,7 +3,7 @@ import { inChange, inChangeStatement } from '../../db/change.ts';
 import type { Db } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../db/pagination.ts';
 import { forbidden, notFound, StaleVersion } from '../../domain/errors.ts';
-import type { Actor, ChangeContext } from '../../lib/context.ts';
+import type { Actor, ChangeContext } from '../../db/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { auditRow, recordAudit } from '../../db/audit.ts';
 import * as repo from './technicians.repository.ts';

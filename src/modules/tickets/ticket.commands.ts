@@ -7,7 +7,7 @@ import type { Db, TicketPriority, TicketStatus, TicketTimelineTable, Tx } from '
 import { assertVersion, conflict, ruleViolated } from '../../domain/errors.ts';
 import { OCCUPYING, allowedActions, nextStatus, type TicketAction } from '../../domain/ticket-workflow.ts';
 import { decideWarranty } from '../../domain/warranty.ts';
-import type { Actor, ChangeContext } from '../../lib/context.ts';
+import type { Actor, ChangeContext } from '../../db/context.ts';
 import { newId } from '../../lib/ids.ts';
 import type { SlaSettingsCache } from '../sla/sla-settings.service.ts';
 import { addLoad, releaseSlots, route, takeSlot } from '../technicians/technician-load.service.ts';

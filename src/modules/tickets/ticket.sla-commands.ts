@@ -3,7 +3,7 @@ import { eventRow, insertEvents, type EventType } from '../../db/outbox.ts';
 import type { EventsTable, SlaMetric, TicketTimelineTable, Tx } from '../../db/types.ts';
 import { planBreachActions, type OnBreach } from '../../domain/breach-actions.ts';
 import { OCCUPYING } from '../../domain/ticket-workflow.ts';
-import { systemContext } from '../../lib/context.ts';
+import { systemContext } from '../../db/context.ts';
 import { onBreachByPolicy } from '../sla/sla-matching.service.ts';
 import { releaseSlots, route } from '../technicians/technician-load.service.ts';
 import { routingEntry, timelineRow } from './ticket.commands.ts';

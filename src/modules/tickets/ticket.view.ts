@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../db/types.ts';
 import { clockStateAt, type ClockState } from '../../domain/clock-state.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { Metric } from '../../domain/sla-clock.ts';
-import type { Actor } from '../../lib/context.ts';
+import type { Actor } from '../../db/context.ts';
 import type { SlaRow } from './ticket-sla.repository.ts';
 import * as repo from './tickets.repository.ts';
 import type { TimelineEntrySchema } from './tickets.schemas.ts';

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.ts';
 import { decodeCursor, keysetFrom, pageOf } from '../../db/pagination.ts';
 import type { Db } from '../../db/types.ts';
-import type { Actor } from '../../lib/context.ts';
+import type { Actor } from '../../db/context.ts';
 import { explainClocks } from './ticket.clocks.ts';
 import { slaRowsOf } from './ticket-sla.repository.ts';
 import { assertVisible, present, presentTimeline, presentWithSla, slaBlocks, type TicketView } from './ticket.view.ts';

@@ -1,4 +1,4 @@
-import type { Role, Tx } from '../db/types.ts';
+import type { Role, Tx } from './types.ts';
 
 export interface Actor {
   kind: 'api_key' | 'system';
