@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { deleteExpiredKeys } from '../db/idempotency.ts';
+import { deleteRunsBefore, failAbandonedRuns } from './jobs.repository.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 const BATCH = 5_000;
@@ -17,31 +18,18 @@ export const housekeeping: JobDefinition = {
   schedule: '0 */10 * * * *',
   async run({ db, clock }) {
     const now = clock.now();
-    const abandoned = await db
-      .updateTable('job_runs')
-      .set({ status: 'failed', finished_at: now, error: 'abandoned: the instance running it stopped before it finished' })
-      .where('status', '=', 'running')
-      .where('started_at', '<', new Date(now.getTime() - ABANDONED_AFTER_MS))
-      .executeTakeFirst();
-    const oldRuns = await db
-      .deleteFrom('job_runs')
-      .where('started_at', '<', new Date(now.getTime() - JOB_RUNS_KEPT_DAYS * 86_400_000))
-      .where('status', '<>', 'running')
-      .executeTakeFirst();
+    const abandoned = await failAbandonedRuns(db, new Date(now.getTime() - ABANDONED_AFTER_MS), now);
+    const oldRuns = await deleteRunsBefore(db, new Date(now.getTime() - JOB_RUNS_KEPT_DAYS * 86_400_000));
     let deleted = 0;
     for (;;) {
-      const result = await sql`
-        delete from idempotency_keys where ctid in (
-          select ctid from idempotency_keys where expires_at <= ${now} limit ${BATCH} for update skip locked
-        )`.execute(db);
-      const n = Number(result.numAffectedRows ?? 0);
+      const n = await deleteExpiredKeys(db, now, BATCH);
       deleted += n;
       if (n < BATCH) break;
     }
     return {
       idempotency_keys_deleted: deleted,
-      job_runs_deleted: Number(oldRuns.numDeletedRows),
-      job_runs_abandoned: Number(abandoned.numUpdatedRows),
+      job_runs_deleted: oldRuns,
+      job_runs_abandoned: abandoned,
     };
   },
 };

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/types.ts';
 import { newId } from '../lib/ids.ts';
+import { claimTick, finishRun } from './jobs.repository.ts';
 
 export interface JobDefinition {
   name: string;
@@ -27,39 +28,16 @@ export async function runTick(
 ): Promise<{ id: string; counts: Record<string, number> } | null> {
   const { db, clock, log } = deps;
   const id = newId();
-  const claimed = await db
-    .insertInto('job_runs')
-    .values({
-      id,
-      job_name: job.name,
-      tick,
-      trigger,
-      instance: INSTANCE,
-      started_at: clock.now(),
-      status: 'running',
-      counts: '{}',
-    })
-    .onConflict((oc) => oc.columns(['job_name', 'tick']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const claimed = await claimTick(db, { id, job_name: job.name, tick, trigger, instance: INSTANCE, started_at: clock.now(), status: 'running', counts: '{}' });
   if (!claimed) return null;
   const started = performance.now();
   try {
     const counts = await job.run({ db, clock, log: log.child({ job: job.name }) });
-    await db
-      .updateTable('job_runs')
-      .set({ status: 'succeeded', finished_at: clock.now(), counts: JSON.stringify({ ...counts, duration_ms: Math.round(performance.now() - started) }) })
-      .where('id', '=', id)
-      .execute();
+    await finishRun(db, id, { status: 'succeeded', finished_at: clock.now(), counts: { ...counts, duration_ms: Math.round(performance.now() - started) } });
     return { id, counts };
   } catch (err) {
     log.error({ job: job.name, err: { message: (err as Error).message } }, 'job failed');
-    await db
-      .updateTable('job_runs')
-      .set({ status: 'failed', finished_at: clock.now(), error: (err as Error).message.slice(0, 1000), counts: JSON.stringify({ duration_ms: Math.round(performance.now() - started) }) })
-      .where('id', '=', id)
-      .execute()
-      .catch(() => undefined);
+    await finishRun(db, id, { status: 'failed', finished_at: clock.now(), error: (err as Error).message.slice(0, 1000), counts: { duration_ms: Math.round(performance.now() - started) } }).catch(() => undefined);
     throw err;
   }
 }

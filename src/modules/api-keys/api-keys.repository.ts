@@ -1,9 +1,8 @@
-import { applyKeyset } from '../../db/pagination.ts';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import { applyKeyset, type Keyset } from '../../db/pagination.ts';
 import type { ApiKeysTable, Db, Tx } from '../../db/types.ts';
-import type { Insertable, Selectable } from 'kysely';
-import type { Keyset } from '../../db/pagination.ts';
 import { CHANNELS } from '../../db/invalidations.ts';
-import { sql } from 'kysely';
+import { ADVISORY_LOCKS } from '../../db/locks.ts';
 
 export const API_KEY_COLUMNS = [
   'id',
@@ -82,4 +81,9 @@ export async function countKeys(db: Db | Tx): Promise<number> {
 export async function findIdBySecretHash(db: Db | Tx, hash: Buffer): Promise<string | undefined> {
   const r = await db.selectFrom('api_keys').select('id').where('secret_hash', '=', hash).executeTakeFirst();
   return r?.id;
+}
+
+/** Serialises the start-up key check of instances starting at once, until the transaction ends. */
+export async function lockStartupKeys(tx: Tx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.startupKey})`.execute(tx);
 }

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { ADVISORY_LOCKS } from '../../db/locks.ts';
-import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
 import type { Db, Role } from '../../db/types.ts';
@@ -120,7 +118,7 @@ export async function ensureStartupKey(deps: ApiKeyDeps, bootstrapSecret: string
   const ctx = systemContext();
   return deps.db.transaction().execute(async (tx) => {
     // Serialises concurrent starts of several instances on one database.
-    await sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.startupKey})`.execute(tx);
+    await repo.lockStartupKeys(tx);
     if (bootstrapSecret) {
       const hash = sha256(bootstrapSecret);
       if (await repo.findIdBySecretHash(tx, hash)) return {};
