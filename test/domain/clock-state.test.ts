@@ -1,87 +1,55 @@
-import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../../src/db/database.ts';
-import { clockStateAt, dueForBreachRecord, dueForWarningRecord, type ClockState, type StoredClock } from '../../src/domain/clock-state.ts';
-import { DUE, WARN, breachedTicketIds, clockBreached, clockWarning, warnedTicketIds } from '../../src/modules/tickets/ticket-sla.predicates.ts';
-import { createTestDatabase } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { clockStateAt, dueForBreachRecord, dueForWarningRecord, type StoredClock } from '../../src/domain/clock-state.ts';
 
-/*
- * One definition of a stored clock's state at an instant: the JS (domain/clock-state.ts, what
- * the sla blocks show) and the SQL (ticket-sla.predicates.ts, what the sla_state filter and the
- * sweep select) agree on every combination of the columns that decide it.
- */
-
+// The SQL of the same rules is held to these by test/modules/ticket-sla-predicates.test.ts.
 const NOW = new Date('2026-03-09T06:00:00Z');
-const PAST = new Date('2026-03-09T05:00:00Z');
-const FUTURE = new Date('2026-03-09T07:00:00Z');
-const STATES: ClockState[] = ['running', 'paused', 'met', 'warning', 'breached'];
+const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+const running: StoredClock = { due_at: at(60), warn_at: at(30), completed_at: null, paused: false, state: 'running', warned_at: null, breached_at: null };
 
-function* combinations(): Generator<StoredClock> {
-  for (const completed_at of [null, PAST])
-    for (const paused of [false, true])
-      for (const state of STATES)
-        for (const due_at of [null, PAST, NOW, FUTURE])
-          for (const warn_at of [null, PAST, NOW, FUTURE])
-            for (const warned_at of [null, PAST])
-              for (const breached_at of [null, PAST]) yield { completed_at, paused, state, due_at, warn_at, warned_at, breached_at };
-}
-
-let d: Database;
-const byId = new Map<string, StoredClock>();
-
-beforeAll(async () => {
-  d = createDatabase((await createTestDatabase()).url, { poolSize: 1 });
-  const rows = [...combinations()].map((c, i) => {
-    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-    byId.set(id, c);
-    return { id, ...c };
+describe('a stored clock’s state at an instant', () => {
+  it.each([
+    ['running, before its warning time', {}, 'running'],
+    ['at its warning time', { warn_at: NOW }, 'warning'],
+    ['past its warning time', { warn_at: at(-1) }, 'warning'],
+    ['warned by the sweep (whatever warn_at says now)', { warned_at: at(-5), warn_at: null }, 'warning'],
+    ['at its due time', { due_at: NOW, warn_at: at(-30) }, 'breached'],
+    ['past due, unrecorded', { due_at: at(-1), warn_at: at(-30) }, 'breached'],
+    ['breach recorded', { breached_at: at(-10), due_at: at(-10) }, 'breached'],
+    ['computed as breached', { state: 'breached', due_at: at(-10) }, 'breached'],
+    ['paused', { paused: true, state: 'paused', due_at: null, warn_at: null }, 'paused'],
+    ['paused with a due time passed (a breach is not recorded while paused)', { paused: true, state: 'paused', due_at: at(-10) }, 'paused'],
+    ['paused after its breach was recorded', { paused: true, state: 'paused', breached_at: at(-10) }, 'breached'],
+    ['met', { completed_at: at(-5), state: 'met', warn_at: null }, 'met'],
+    ['met even past its old due time', { completed_at: at(-5), state: 'met', due_at: at(-1), warn_at: null }, 'met'],
+    ['completed late', { completed_at: at(-5), state: 'breached', due_at: at(-10) }, 'breached'],
+    ['completed after a recorded breach', { completed_at: at(-5), state: 'met', breached_at: at(-10) }, 'breached'],
+    ['no due time: no warning either', { due_at: null, warn_at: at(-1) }, 'running'],
+  ] as const)('%s: %s', (_name, patch, state) => {
+    expect(clockStateAt({ ...running, ...patch }, NOW)).toBe(state);
   });
-  // Clocks on their own (no tickets or policies behind them): foreign keys are not what is tested.
-  await sql`alter table ticket_sla disable trigger all`.execute(d.db);
-  await sql`
-    insert into ticket_sla (ticket_id, metric, policy_id, target_minutes, started_at, due_at, warn_at, completed_at, paused, state, warned_at, breached_at)
-    select r.id, 'resolution', r.id, 60, ${PAST}, r.due_at, r.warn_at, r.completed_at, r.paused, r.state, r.warned_at, r.breached_at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, due_at timestamptz, warn_at timestamptz, completed_at timestamptz,
-      paused boolean, state text, warned_at timestamptz, breached_at timestamptz)`.execute(d.db);
-}, 120_000);
-afterAll(async () => d?.close());
+});
 
-const ids = async (where: ReturnType<typeof sql>) =>
-  new Set((await sql<{ id: string }>`select distinct x.ticket_id as id from (${where}) x`.execute(d.db)).rows.map((r) => r.id));
-const expected = (f: (c: StoredClock) => boolean) => new Set([...byId].filter(([, c]) => f(c)).map(([id]) => id));
-
-describe('a stored clock’s state at an instant, in JS and in SQL', () => {
-  it(`covers ${2 * 2 * 5 * 4 * 4 * 2 * 2} combinations, every state among them`, () => {
-    expect(new Set([...byId.values()].map((c) => clockStateAt(c, NOW)))).toEqual(new Set(STATES));
-  });
-
-  it('breached: the per-clock condition and the ticket list’s index-driven form both equal clockStateAt', async () => {
-    const want = expected((c) => clockStateAt(c, NOW) === 'breached');
-    expect(await ids(sql`select s.ticket_id from ticket_sla s where ${clockBreached('s', NOW)}`)).toEqual(want);
-    expect(await ids(breachedTicketIds(NOW))).toEqual(want);
-  });
-
-  it('warning: the per-clock condition and the index-driven form both equal clockStateAt', async () => {
-    const want = expected((c) => clockStateAt(c, NOW) === 'warning');
-    expect(await ids(sql`select s.ticket_id from ticket_sla s where not ${clockBreached('s', NOW)} and ${clockWarning('s', NOW)}`)).toEqual(want);
-    const warned = await ids(warnedTicketIds(NOW));
-    const breached = await ids(breachedTicketIds(NOW));
-    expect(new Set([...warned].filter((id) => !breached.has(id)))).toEqual(want);
-  });
-
-  it('what the sweep records: DUE and WARN equal dueForBreachRecord and dueForWarningRecord', async () => {
-    expect(await ids(sql`select s.ticket_id from ticket_sla s where ${DUE} and s.due_at <= ${NOW}`)).toEqual(expected((c) => dueForBreachRecord(c, NOW)));
-    expect(await ids(sql`select s.ticket_id from ticket_sla s where ${WARN} and s.warn_at <= ${NOW} and s.due_at > ${NOW}`)).toEqual(
-      expected((c) => dueForWarningRecord(c, NOW)),
-    );
-  });
-
-  it('a clock due for a record is one the state says is past that point', () => {
-    // Among clocks as ticket.clocks.ts stores them: a running clock computed as breached was due by then.
-    const stored = (c: StoredClock) => c.completed_at !== null || c.state !== 'breached' || (c.due_at !== null && c.due_at <= NOW);
-    for (const c of [...byId.values()].filter(stored)) {
-      if (dueForBreachRecord(c, NOW)) expect(clockStateAt(c, NOW)).toBe('breached');
-      if (dueForWarningRecord(c, NOW)) expect(clockStateAt(c, NOW)).toBe('warning');
-    }
+describe('what the sla-sweep records', () => {
+  it.each([
+    ['running past due', { due_at: at(-1) }, true, false],
+    ['running at due', { due_at: NOW }, true, false],
+    ['running before due', {}, false, false],
+    ['breach already recorded', { due_at: at(-1), breached_at: at(-1) }, false, false],
+    ['paused past due', { due_at: at(-1), paused: true }, false, false],
+    ['completed late, unrecorded', { due_at: at(-10), completed_at: at(-5), state: 'breached' }, true, false],
+    ['completed in time', { due_at: at(-10), completed_at: at(-20), state: 'met' }, false, false],
+    ['no due time', { due_at: null }, false, false],
+    ['past its warning time', { warn_at: at(-1) }, false, true],
+    ['at its warning time', { warn_at: NOW }, false, true],
+    ['warning already recorded', { warn_at: at(-1), warned_at: at(-1) }, false, false],
+    ['warned clock paused', { warn_at: at(-1), paused: true }, false, false],
+    ['warning time passed on a completed clock', { warn_at: at(-1), completed_at: at(-1), state: 'met' }, false, false],
+    ['warning time passed after a recorded breach', { warn_at: at(-1), breached_at: at(-2) }, false, false],
+    ['no warning time', { warn_at: null }, false, false],
+    ['warning and due both passed: the breach only', { warn_at: at(-30), due_at: at(-1) }, true, false],
+  ] as const)('%s: breach %s, warning %s', (_name, patch, breach, warning) => {
+    const c = { ...running, ...patch };
+    expect(dueForBreachRecord(c, NOW)).toBe(breach);
+    expect(dueForWarningRecord(c, NOW)).toBe(warning);
   });
 });
