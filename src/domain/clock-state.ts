@@ -25,7 +25,8 @@ export function clockStateAt(c: StoredClock, now: Date): ClockState {
   if (c.breached_at || c.state === 'breached' || (!c.completed_at && !c.paused && c.due_at && c.due_at <= now)) return 'breached';
   if (c.completed_at) return 'met';
   if (c.paused) return 'paused';
-  if (c.due_at && c.due_at > now && (c.warned_at || (c.warn_at && c.warn_at <= now))) return 'warning';
+  // Not breached and not stopped: a due time here is still ahead.
+  if (c.due_at && (c.warned_at || (c.warn_at && c.warn_at <= now))) return 'warning';
   return 'running';
 }
 
@@ -35,4 +36,4 @@ export const dueForBreachRecord = (c: StoredClock, now: Date): boolean =>
 
 /** A clock the sla-sweep must record a warning for at `now`: running, unrecorded, past its warning time and not yet due. */
 export const dueForWarningRecord = (c: StoredClock, now: Date): boolean =>
-  c.completed_at === null && !c.paused && c.warned_at === null && c.breached_at === null && c.warn_at !== null && c.warn_at <= now && c.due_at !== null && c.due_at > now;
+  c.completed_at === null && !c.paused && c.warned_at === null && c.breached_at === null && c.warn_at !== null && c.warn_at <= now && (c.due_at ?? now) > now;

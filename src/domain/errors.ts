@@ -14,7 +14,7 @@ export abstract class DomainError extends Error {
 /** The request names something malformed (a cursor, an If-Match value) that no schema caught. */
 export class InvalidInput extends DomainError {
   readonly kind = 'invalid-input';
-  readonly errors?: FieldError[];
+  declare readonly errors?: FieldError[];
   constructor(detail: string, errors?: FieldError[]) {
     super(detail);
     if (errors) this.errors = errors;
@@ -36,7 +36,7 @@ export class NotFound extends DomainError {
 /** The change does not fit the current state (a workflow step not allowed now, a duplicate); `extra` says what the state is. */
 export class Conflict extends DomainError {
   readonly kind = 'conflict';
-  readonly extra?: Record<string, unknown>;
+  declare readonly extra?: Record<string, unknown>;
   constructor(detail: string, extra?: Record<string, unknown>) {
     super(detail);
     if (extra) this.extra = extra;
@@ -60,7 +60,7 @@ export class StaleVersion extends DomainError {
 export class RuleViolated extends DomainError {
   readonly kind = 'rule-violated';
   readonly slug: string;
-  readonly errors?: FieldError[];
+  declare readonly errors?: FieldError[];
   constructor(slug: string, detail: string, errors?: FieldError[]) {
     super(detail);
     this.slug = slug;

@@ -24,6 +24,7 @@ describe('a stored clock’s state at an instant', () => {
     ['completed late', { completed_at: at(-5), state: 'breached', due_at: at(-10) }, 'breached'],
     ['completed after a recorded breach', { completed_at: at(-5), state: 'met', breached_at: at(-10) }, 'breached'],
     ['no due time: no warning either', { due_at: null, warn_at: at(-1) }, 'running'],
+    ['no due time, even if once warned', { due_at: null, warned_at: at(-1) }, 'running'],
   ] as const)('%s: %s', (_name, patch, state) => {
     expect(clockStateAt({ ...running, ...patch }, NOW)).toBe(state);
   });
@@ -47,6 +48,8 @@ describe('what the sla-sweep records', () => {
     ['warning time passed after a recorded breach', { warn_at: at(-1), breached_at: at(-2) }, false, false],
     ['no warning time', { warn_at: null }, false, false],
     ['warning and due both passed: the breach only', { warn_at: at(-30), due_at: at(-1) }, true, false],
+    ['warning passed and due now: the breach only', { warn_at: at(-30), due_at: NOW }, true, false],
+    ['warning passed, no due time', { warn_at: at(-30), due_at: null }, false, false],
   ] as const)('%s: breach %s, warning %s', (_name, patch, breach, warning) => {
     const c = { ...running, ...patch };
     expect(dueForBreachRecord(c, NOW)).toBe(breach);
