@@ -74,7 +74,7 @@ function normalise(f: Factor, s: Signals, m: ChurnModel): { value: number | null
       return { value: s.avg_csat, normalized: s.avg_csat === null ? 0 : clamp01((5 - s.avg_csat) / 4), rule: '(5 − mean csat) / 4; no answers: 0' };
     case 'satisfaction_trend': {
       const drop = s.recent_avg_csat !== null && s.earlier_avg_csat !== null ? s.earlier_avg_csat - s.recent_avg_csat : null;
-      return { value: drop, normalized: drop === null ? 0 : clamp01(drop / 2), rule: 'drop of mean csat (earlier − last third of the window) / 2' };
+      return { value: drop, normalized: clamp01((drop ?? 0) / 2), rule: 'drop of mean csat (earlier − last third of the window) / 2' };
     }
     case 'low_scores':
       return { value: s.low_scores, normalized: clamp01(s.low_scores / 2), rule: 'answers with csat ≤ 2, / 2' };

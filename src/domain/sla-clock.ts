@@ -91,7 +91,8 @@ function build(
     cursor = to;
   }
   if (cursor !== Infinity) spans.push({ kind: 'running', from: cursor, to: stopAt });
-  const paused = spans.at(-1)?.kind === 'paused' && spans.at(-1)!.to === null;
+  // Paused now: a pause with no end was reached (the walk stopped there).
+  const paused = cursor === Infinity;
   const upTo = (s: Span) => s.to ?? Math.max(now, s.from);
   const segments: Segment[] = spans.map((s) => ({
     kind: s.kind,
@@ -191,7 +192,8 @@ export function computeClocks(input: {
         break;
       }
       case 'follow_up':
-        if (lastResolve !== null) followedUp ??= t;
+        // One before any resolution is forgotten by the resolution (which starts the follow-up afresh).
+        followedUp ??= t;
         break;
       case 'close':
       case 'cancel':
@@ -201,7 +203,8 @@ export function computeClocks(input: {
   }
   const openGap = resolvedGaps.at(-1);
   const resolvedNow = openGap !== undefined && openGap.to === null ? openGap.from : null;
-  const pauses = [...holds, ...resolvedGaps.filter((g) => g.to !== null)].sort((a, b) => a.from - b.from);
+  // The open resolved gap starts where the resolution clock stops, so build never walks it.
+  const pauses = [...holds, ...resolvedGaps].sort((a, b) => a.from - b.from);
   const endOr = (t: number | null) => (t === null ? ended : ended === null ? t : Math.min(t, ended));
 
   const t = policy.targets;

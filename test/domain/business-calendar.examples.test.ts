@@ -17,6 +17,7 @@ describe('business time by example (Asia/Shanghai, 09:30–12:00 and 13:30–18:
     ['2026-03-09T08:00:00+08:00', 30, '2026-03-09T10:00:00+08:00'], // before opening: from 09:30, not 09:00 or 08:30
     ['2026-03-09T08:00:00+08:00', 0, '2026-03-09T09:30:00+08:00'], // nothing to add: the next working instant
     ['2026-03-09T10:00:00+08:00', 0, '2026-03-09T10:00:00+08:00'], // already working: now
+    ['2026-03-09T12:00:00+08:00', 0, '2026-03-09T13:30:00+08:00'], // at a span's end: the next span
     ['2026-03-09T11:30:00+08:00', 60, '2026-03-09T14:00:00+08:00'], // across lunch
     ['2026-03-09T12:15:00+08:00', 15, '2026-03-09T13:45:00+08:00'], // during lunch
     ['2026-03-09T17:00:00+08:00', 60, '2026-03-09T18:00:00+08:00'], // ends exactly at closing
@@ -151,7 +152,11 @@ describe('what a calendar refuses', () => {
     expect(() => cal('Asia/Shanghai', hours)).toThrow(new CalendarError(message));
   });
 
-  it('accepts 24:00, spans that touch, and spans given out of order', () => {
+  it('accepts 24:00, minute 59, spans that touch, spans given out of order, and a weekday left out', () => {
+    expect(() => cal('UTC', { ...plain, mon: [['09:00', '17:59']] })).not.toThrow();
+    const noSaturdayKey = { ...plain } as Partial<CalendarSpec['hours']>;
+    delete noSaturdayKey.sat;
+    expect(cal('UTC', noSaturdayKey as CalendarSpec['hours']).businessMinutesBetween(at('2026-03-07T00:00:00Z'), at('2026-03-08T00:00:00Z'))).toBe(0);
     expect(() => cal('UTC', { ...plain, mon: [['13:00', '24:00'], ['09:00', '13:00']] })).not.toThrow();
     const c = cal('UTC', { ...plain, mon: [['13:00', '18:00'], ['09:00', '12:00']] });
     expect(iso(c.addBusinessMinutes(at('2026-03-09T11:30:00Z'), 60))).toBe('2026-03-09T13:30:00.000Z');

@@ -178,4 +178,56 @@ describe('the clocks of a ticket, step by step', () => {
     expect(brief(clocks([], 10, p).first_response)).toMatchObject({ warn: 30 });
     expect(brief(clocks([], 30, p).first_response)!.state).toBe('warning');
   });
+
+  it('each clock names its metric', () => {
+    const c = clocks([ev(50, 'resolve')], 100);
+    for (const m of METRICS) if (c[m]) expect(c[m]!.metric).toBe(m);
+    expect(c.first_response!.metric).toBe('first_response');
+    expect(c.resolution!.metric).toBe('resolution');
+    expect(c.follow_up!.metric).toBe('follow_up');
+    expect(clocks([], 10).periodic_update!.metric).toBe('periodic_update');
+  });
+
+  it('a due time that passed is placed in the time that ran, never in a pause', () => {
+    // Running 0–10, paused 10–40, running 40–100: the 60th running minute was at 90.
+    expect(brief(clocks([ev(10, 'hold', 'waiting_customer'), ev(40, 'resume'), ev(100, 'first_response')], 200).first_response)).toMatchObject({ state: 'breached', due: 90, elapsed: 70 });
+    // Running 0–60, paused 60–90: the target ran out exactly at 60, before the pause.
+    expect(brief(clocks([ev(60, 'hold', 'waiting_customer'), ev(90, 'resume'), ev(100, 'first_response')], 200).first_response)).toMatchObject({ state: 'breached', due: 60, elapsed: 70 });
+  });
+
+  it('a hold that begins as the clock stops, or at the report, adds no empty segment', () => {
+    expect(segs(clocks([ev(10, 'first_response'), ev(10, 'hold', 'waiting_customer')], 100).first_response)).toEqual([['running', 0, 10, 10, null]]);
+    expect(segs(clocks([ev(0, 'hold', 'waiting_customer'), ev(20, 'resume')], 100).resolution)).toEqual([
+      ['paused', 0, 20, 20, 'waiting_customer'],
+      ['running', 20, null, 80, null],
+    ]);
+  });
+
+  it('a hold over before a clock started does not touch it (the update clock after an update)', () => {
+    expect(segs(clocks([ev(10, 'hold', 'waiting_customer'), ev(20, 'resume'), ev(30, 'customer_update')], 100).periodic_update)).toEqual([['running', 30, null, 70, null]]);
+    expect(segs(clocks([ev(10, 'hold', 'waiting_customer'), ev(30, 'resume'), ev(30, 'customer_update')], 100).periodic_update)).toEqual([['running', 30, null, 70, null]]);
+  });
+
+  it('a resolution after a hold that ended keeps the hold as it was', () => {
+    expect(brief(clocks([ev(10, 'hold', 'waiting_customer'), ev(20, 'resume'), ev(50, 'resolve')], 100).resolution)).toMatchObject({ state: 'met', elapsed: 40, done: 50 });
+  });
+
+  it('a second reopen without a resolution between keeps the first pause as it was', () => {
+    expect(brief(clocks([ev(50, 'resolve'), ev(60, 'reopen'), ev(70, 'reopen')], 100).resolution)).toMatchObject({ state: 'running', elapsed: 90 });
+  });
+
+  it('a close at the instant of the resolution ends the follow-up there; a close before it does not', () => {
+    expect(brief(clocks([ev(50, 'resolve'), ev(50, 'close')], 100).follow_up)).toMatchObject({ state: 'met', done: 50, elapsed: 0 });
+    expect(brief(clocks([ev(30, 'cancel'), ev(50, 'resolve')], 100).follow_up)).toMatchObject({ state: 'running', done: null });
+  });
+
+  it('pauses are walked in time order, holds and resolved gaps together', () => {
+    expect(segs(clocks([ev(10, 'resolve'), ev(20, 'reopen'), ev(60, 'hold', 'waiting_customer'), ev(70, 'resume')], 100).resolution)).toEqual([
+      ['running', 0, 10, 10, null],
+      ['paused', 10, 20, 10, 'resolved'],
+      ['running', 20, 60, 40, null],
+      ['paused', 60, 70, 10, 'waiting_customer'],
+      ['running', 70, null, 30, null],
+    ]);
+  });
 });
