@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
@@ -45,6 +46,8 @@ describe('surveys', () => {
     const again = await t.request({ method: 'GET', url: `/v1/surveys/${s.id}` });
     expect(again.json()).toMatchObject({ token: null, respond_url: null });
     const stored = await t.database.db.selectFrom('surveys').select('token_hash').where('id', '=', s.id).executeTakeFirstOrThrow();
+    // Only the SHA-256 of the token is kept, never the token.
+    expect(stored.token_hash.toString('hex')).toBe(createHash('sha256').update(s.token).digest('hex'));
     expect(stored.token_hash.toString('hex')).not.toContain(Buffer.from(s.token).toString('hex'));
     expect((await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/surveys` })).statusCode).toBe(409);
     // The survey.sent event carries the token for CRMs that send it.
@@ -132,15 +135,31 @@ describe('surveys', () => {
     t.clock.advance(59 * 60_000);
     expect(await dispatch()).toMatchObject({ surveys_sent: 0 });
     t.clock.advance(60_000);
+    // What is due now, from this test and any other of this file: sent where still resolved or closed, dropped otherwise.
+    const due = await t.database.db
+      .selectFrom('survey_requests as r')
+      .innerJoin('tickets as k', 'k.id', 'r.ticket_id')
+      .select(['r.ticket_id', 'k.status'])
+      .where('r.due_at', '<=', new Date(t.clock.now().getTime() - 60 * 60_000))
+      .execute();
+    const ready = due.filter((r) => r.status === 'resolved' || r.status === 'closed').map((r) => r.ticket_id);
+    expect(ready).toContain(a.id);
+    expect(due.map((r) => r.ticket_id).filter((id) => !ready.includes(id))).toContain(b.id);
+    // A ticket that already has an open survey (asked for on demand) gets no second one.
+    const alreadyOpen = ready.length
+      ? await t.database.db.selectFrom('surveys').select('ticket_id').where('status', '=', 'open').where('ticket_id', 'in', ready).execute()
+      : [];
+    expect(alreadyOpen.map((r) => r.ticket_id)).not.toContain(a.id);
     const first = await dispatch();
-    expect(first.surveys_sent).toBeGreaterThanOrEqual(1);
-    expect(first.requests_dropped).toBeGreaterThanOrEqual(1);
+    expect(first).toMatchObject({ surveys_sent: ready.length - alreadyOpen.length, requests_dropped: due.length - ready.length });
     expect(await dispatch()).toMatchObject({ surveys_sent: 0, requests_dropped: 0 });
     const forA = (await t.request({ method: 'GET', url: `/v1/surveys?ticket_id=${a.id}` })).json().data;
     expect(forA).toEqual([expect.objectContaining({ trigger: 'resolved', status: 'open', token: null })]);
     expect((await t.request({ method: 'GET', url: `/v1/surveys?ticket_id=${b.id}` })).json().data).toEqual([]);
     t.clock.advance(15 * 86_400_000);
-    expect((await dispatch()).surveys_expired).toBeGreaterThanOrEqual(1);
+    const expiring = await t.database.db.selectFrom('surveys').select('id').where('status', '=', 'open').where('expires_at', '<=', t.clock.now()).execute();
+    expect(expiring.map((r) => r.id)).toContain(forA[0].id);
+    expect((await dispatch()).surveys_expired).toBe(expiring.length);
     expect((await t.request({ method: 'GET', url: `/v1/surveys/${forA[0].id}` })).json().status).toBe('expired');
     t.clock.advance(-15 * 86_400_000 - 60 * 60_000);
   });

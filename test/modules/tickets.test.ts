@@ -133,7 +133,12 @@ describe('technician keys', () => {
     expect((await t.request({ method: 'POST', url: `/v1/tickets/${other.id}/notes`, key, payload: { kind: 'comment', visibility: 'internal', body: 'x' } })).statusCode).toBe(404);
     const listed = (await t.request({ method: 'GET', url: '/v1/tickets?limit=200', key })).json().data;
     expect(listed.map((x: { id: string }) => x.id)).toEqual([mine.id]);
-    const spoofed = (await t.request({ method: 'GET', url: `/v1/tickets?technician_id=01a20c20-bb81-70a7-8e07-0eb4f830d29b`, key })).json().data;
+    // Asking for another technician's tickets: that technician has one, and the key sees none of it.
+    const colleague = (await t.request({ method: 'POST', url: '/v1/technicians', payload: { name: 'Colleague', tier: 1, max_open_tickets: 5 } })).json();
+    await sql`update tickets set technician_id = ${colleague.id}, status = 'assigned' where id = ${other.id}`.execute(t.database.db);
+    const asColleague = (await t.request({ method: 'GET', url: `/v1/tickets?technician_id=${colleague.id}` })).json().data;
+    expect(asColleague.map((x: { id: string }) => x.id)).toEqual([other.id]);
+    const spoofed = (await t.request({ method: 'GET', url: `/v1/tickets?technician_id=${colleague.id}`, key })).json().data;
     expect(spoofed).toEqual([]);
   });
 });
