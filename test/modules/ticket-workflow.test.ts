@@ -86,7 +86,7 @@ describe('ticket actions', () => {
 
   it('says why nobody fits when routing finds no one', async () => {
     // A technician in the customer's region, without the skill: the diagnosis names the skill.
-    await tech({ name: 'TV only', skills: ['tv'] });
+    await tech({ name: 'Radio only', skills: ['radio'] });
     const ticket = await open({ category: 'spaceship' });
     const res = await act(ticket.id, 'assign', { auto: true });
     expect(res.statusCode).toBe(409);

@@ -23,6 +23,7 @@ const act = (id: string, action: string, payload?: Record<string, unknown>) => t
 
 describe('GET /v1/tickets/{id}/sla', () => {
   it('explains the standard policy on business hours: Friday 17:30 + 60 minutes is Monday 09:30', async () => {
+    t.clock.set('2026-03-06T09:30:00Z'); // Friday 17:30 Shanghai
     const ticket = await open();
     const explained = await sla(ticket.id);
     expect(explained.policy.name).toBe('Standard');
@@ -32,6 +33,7 @@ describe('GET /v1/tickets/{id}/sla', () => {
   });
 
   it('re-matches on a priority change: urgent runs on the 24×7 calendar', async () => {
+    t.clock.set('2026-03-06T09:30:00Z');
     const ticket = await open();
     await t.request({ method: 'PATCH', url: `/v1/tickets/${ticket.id}`, payload: { priority: 'urgent' } });
     const explained = await sla(ticket.id);
