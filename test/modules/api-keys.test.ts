@@ -30,10 +30,16 @@ describe('API keys', () => {
   it('filters by role and by revoked', async () => {
     const { id } = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'analyst', role: 'analyst' } })).json();
     await t.request({ method: 'DELETE', url: `/v1/api-keys/${id}` });
-    const revoked = (await t.request({ method: 'GET', url: '/v1/api-keys?revoked=true' })).json().data;
-    expect(revoked.map((k: { id: string }) => k.id)).toEqual([id]);
-    const analysts = (await t.request({ method: 'GET', url: '/v1/api-keys?role=analyst&revoked=false' })).json().data;
-    expect(analysts).toEqual([]);
+    const revoked = (await t.request({ method: 'GET', url: '/v1/api-keys?revoked=true&limit=200' })).json().data as { id: string; role: string; revoked_at: string | null }[];
+    expect(revoked.map((k) => k.id)).toContain(id);
+    expect(revoked.every((k) => k.revoked_at !== null)).toBe(true);
+    const analysts = (await t.request({ method: 'GET', url: '/v1/api-keys?role=analyst&revoked=false&limit=200' })).json().data as { id: string; role: string; revoked_at: string | null }[];
+    expect(analysts.map((k) => k.id)).not.toContain(id);
+    expect(analysts.every((k) => k.role === 'analyst' && k.revoked_at === null)).toBe(true);
+    // Another analyst key, not revoked, is listed.
+    const active = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'analyst 2', role: 'analyst' } })).json();
+    const again = (await t.request({ method: 'GET', url: '/v1/api-keys?role=analyst&revoked=false&limit=200' })).json().data as { id: string }[];
+    expect(again.map((k) => k.id)).toContain(active.id);
   });
 
   it('binds technician keys to a technician and no other role', async () => {
