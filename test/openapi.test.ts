@@ -37,6 +37,15 @@ describe('the OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('declares every tag an operation uses, each with a description', () => {
+    const declared = (doc.tags as { name: string; description?: string }[]).map((t) => t.name);
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) for (const tag of op.tags ?? []) expect(declared, `${method} ${path}: ${tag}`).toContain(tag);
+    }
+    for (const t of doc.tags as { name: string; description?: string }[]) expect(t.description, t.name).toBeTruthy();
+    expect((doc.info as { license?: { name: string } }).license?.name).toBe('MIT');
+  });
+
   it('names its entities as components instead of inlining them', () => {
     const names = Object.keys((doc.components as { schemas: object }).schemas);
     for (const n of ['Customer', 'CustomerPage', 'Asset', 'ApiKey', 'ApiKeyCreated', 'Problem', 'AuditEntry']) expect(names).toContain(n);
