@@ -7,12 +7,12 @@ const quiet: Signals = {
 };
 const thresholds = { medium: 30, high: 60, lost_after_days: 365 };
 /** A model that weighs one factor alone: the score is that factor's normalised value × 100. */
-const only = (f: Factor, window_days = 180): ChurnModel => ({
+const weighing = (f: Factor, window_days = 180): ChurnModel => ({
   window_days,
   weights: Object.fromEntries(FACTORS.map((x) => [x, x === f ? 1 : 0])) as ChurnModel['weights'],
   thresholds,
 });
-const factor = (f: Factor, s: Partial<Signals>, m = only(f)) => {
+const factor = (f: Factor, s: Partial<Signals>, m = weighing(f)) => {
   const r = scoreCustomer({ ...quiet, ...s }, m);
   return { score: r.score, ...r.factors.find((x) => x.factor === f)! };
 };
@@ -51,11 +51,11 @@ describe('each factor by its rule, between 0 and its cap', () => {
   });
 
   it('silence is measured against the model’s window', () => {
-    expect(factor('silence', { days_since_contact: 45 }, only('silence', 90)).normalized).toBe(0.5);
+    expect(factor('silence', { days_since_contact: 45 }, weighing('silence', 90)).normalized).toBe(0.5);
   });
 
   it('states each rule in words', () => {
-    const rules = Object.fromEntries(scoreCustomer(quiet, only('silence')).factors.map((f) => [f.factor, f.rule]));
+    const rules = Object.fromEntries(scoreCustomer(quiet, weighing('silence')).factors.map((f) => [f.factor, f.rule]));
     expect(rules).toEqual({
       satisfaction: '(5 − mean csat) / 4; no answers: 0',
       satisfaction_trend: 'drop of mean csat (earlier − last third of the window) / 2',
@@ -72,7 +72,7 @@ describe('each factor by its rule, between 0 and its cap', () => {
 
 describe('the score', () => {
   it('is the weighted mean × 100, each contribution to one decimal, values to one decimal', () => {
-    const m: ChurnModel = { window_days: 180, weights: { ...only('satisfaction').weights, satisfaction: 3, complaints: 1 }, thresholds };
+    const m: ChurnModel = { window_days: 180, weights: { ...weighing('satisfaction').weights, satisfaction: 3, complaints: 1 }, thresholds };
     const r = scoreCustomer({ ...quiet, avg_csat: 2.345, complaints: 1 }, m);
     // satisfaction (5 − 2.345) / 4 = 0.66375 × 3 = 1.99125; complaints 0.5 × 1; / 4 × 100 = 62.28
     expect(r.score).toBe(62);
@@ -97,7 +97,7 @@ describe('the score', () => {
     [59, 'medium'],
     [60, 'high'],
   ] as const)('a score of %s is %s (thresholds medium 30, high 60: equality reaches the level)', (score, level) => {
-    const m = only('silence', 100);
+    const m = weighing('silence', 100);
     expect(scoreCustomer({ ...quiet, days_since_contact: score }, m)).toMatchObject({ score, level });
   });
 });
@@ -110,6 +110,6 @@ describe('the lifecycle', () => {
     [364, 'high', 'at_risk'],
     [400, 'high', 'lost'],
   ] as const)('%s days silent at level %s: %s', (days, level, status) => {
-    expect(lifecycleOf({ days_since_contact: days }, level, { window_days: 180, weights: only('silence').weights, thresholds })).toBe(status);
+    expect(lifecycleOf({ days_since_contact: days }, level, { window_days: 180, weights: weighing('silence').weights, thresholds })).toBe(status);
   });
 });
