@@ -37,6 +37,30 @@ describe('the OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('declares the headers: Idempotency-Key, If-Match, ETag, Location, replay, retry, rate limits, authentication', () => {
+    type Op = { parameters?: { $ref?: string }[]; responses: Record<string, { headers?: Record<string, { $ref: string }> }> };
+    const components = doc.components as { parameters: Record<string, { name: string }>; headers: Record<string, unknown> };
+    expect(components.parameters.IdempotencyKey!.name).toBe('Idempotency-Key');
+    expect(components.parameters.IfMatch!.name).toBe('If-Match');
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, raw] of Object.entries(ops)) {
+        const op = raw as unknown as Op;
+        const params = (op.parameters ?? []).map((p) => p.$ref);
+        const where = `${method} ${path}`;
+        if (method === 'post' && path.startsWith('/v1/') && !path.startsWith('/v1/public/')) expect(params, where).toContain('#/components/parameters/IdempotencyKey');
+        if (op.responses['412']) expect(params, where).toContain('#/components/parameters/IfMatch');
+        else expect(params, where).not.toContain('#/components/parameters/IfMatch');
+        if (op.responses['201']) expect(op.responses['201'].headers?.Location?.$ref, where).toBe('#/components/headers/Location');
+        if (op.responses['401']) expect(op.responses['401'].headers?.['WWW-Authenticate']?.$ref, where).toBe('#/components/headers/WWWAuthenticate');
+        if (op.responses['429']) expect(op.responses['429'].headers?.['Retry-After']?.$ref, where).toBe('#/components/headers/RetryAfter');
+      }
+    }
+    const ticketGet = (doc.paths['/v1/tickets/{id}']!.get as unknown as Op).responses['200']!.headers!;
+    expect(Object.keys(ticketGet)).toEqual(expect.arrayContaining(['ETag', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']));
+    // A list page is not a versioned resource: no ETag.
+    expect(Object.keys((doc.paths['/v1/tickets']!.get as unknown as Op).responses['200']!.headers!)).not.toContain('ETag');
+  });
+
   it('declares every tag an operation uses, each with a description', () => {
     const declared = (doc.tags as { name: string; description?: string }[]).map((t) => t.name);
     for (const [path, ops] of Object.entries(doc.paths)) {

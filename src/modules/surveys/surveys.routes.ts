@@ -1,3 +1,4 @@
+import { withEtag } from '../../http/etag.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../../http/auth.ts';
 import { changeContext } from '../../http/idempotency.ts';
@@ -23,7 +24,7 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
       // A replay with the same Idempotency-Key answers without the token: it is never stored.
       const ctx = changeContext(request, { present: (r) => ({ ...(r as object), token: null, respond_url: null }) });
       const created = await surveys.createSurvey(deps, ctx, request.params.id);
-      return reply.code(201).header('location', `/v1/surveys/${created.id}`).send(created);
+      return reply.code(201).header('location', `/v1/surveys/${created.id}`).send(withEtag(reply, created));
     },
   );
   app.get(
@@ -37,7 +38,7 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
   app.get(
     '/v1/surveys/:id',
     { config: { access: ROLES.staffRead }, schema: { operationId: 'surveys.get', tags, params: IdParams, response: { 200: ref(SurveySchema), ...problemResponses(404) } } },
-    async (request) => surveys.getSurvey(deps, request.params.id),
+    async (request, reply) => withEtag(reply, await surveys.getSurvey(deps, request.params.id)),
   );
 
   // Public: the token is the credential. Rate limited per client address, tighter than keys.
