@@ -52,6 +52,7 @@ describe('the OpenAPI document', () => {
         else expect(params, where).not.toContain('#/components/parameters/IfMatch');
         if (op.responses['201']) expect(op.responses['201'].headers?.Location?.$ref, where).toBe('#/components/headers/Location');
         if (op.responses['401']) expect(op.responses['401'].headers?.['WWW-Authenticate']?.$ref, where).toBe('#/components/headers/WWWAuthenticate');
+        if (op.responses['401']) expect(Object.keys(op.responses['401'].headers ?? {}), where).not.toContain('X-RateLimit-Limit');
         if (op.responses['429']) expect(op.responses['429'].headers?.['Retry-After']?.$ref, where).toBe('#/components/headers/RetryAfter');
       }
     }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError, type FieldError } from '../domain/errors.ts';
-import { Problem, badRequest, fromDomain, notFound, unavailable } from './problem.ts';
+import { DomainError, NotFound, type FieldError } from '../domain/errors.ts';
+import { Problem, badRequest, fromDomain, unavailable } from './problem.ts';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -116,7 +116,7 @@ export const errorsPlugin = fp(
       return sendProblem(request, reply, problem);
     });
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(request, reply, notFound(`Route ${request.method} ${request.url.split('?')[0]}`)),
+      sendProblem(request, reply, fromDomain(new NotFound(`Route ${request.method} ${request.url.split('?')[0]}`))),
     );
   },
   { name: 'errors' },

@@ -52,7 +52,7 @@ type Operation = { parameters?: unknown[]; responses?: Record<string, { headers?
  * Adds the headers to the generated document, by rule (one place, not on every route): every
  * authenticated POST takes Idempotency-Key; every operation that can answer 412 takes If-Match;
  * a response carrying a versioned resource has an ETag, a 201 a Location; 401 says how to
- * authenticate, 429 when to retry; every response carries the rate-limit headers.
+ * authenticate, 429 when to retry; every response the limiter has counted carries its headers.
  */
 export function withHeaders(doc: { paths?: Record<string, Record<string, Operation>>; components?: Record<string, unknown> }) {
   const schemas = (doc.components?.schemas ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
@@ -75,7 +75,8 @@ export function withHeaders(doc: { paths?: Record<string, Record<string, Operati
         if (status.startsWith('2') && method === 'post' && !path.startsWith('/v1/public/')) headers['Idempotent-Replayed'] = h('IdempotentReplayed');
         if (status === '401') headers['WWW-Authenticate'] = h('WWWAuthenticate');
         if (status === '429') headers['Retry-After'] = h('RetryAfter');
-        if (path.startsWith('/v1/')) {
+        // The limiter runs after authentication: a 401 or 403 is answered before it counts.
+        if (path.startsWith('/v1/') && status !== '401' && status !== '403') {
           headers['X-RateLimit-Limit'] = h('RateLimitLimit');
           headers['X-RateLimit-Remaining'] = h('RateLimitRemaining');
           headers['X-RateLimit-Reset'] = h('RateLimitReset');

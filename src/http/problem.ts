@@ -52,8 +52,6 @@ export const badRequest = (detail: string, errors?: FieldError[]) =>
 export const unauthorized = (detail: string) =>
   new Problem(401, 'unauthorized', 'Unauthorized', detail, { headers: { 'www-authenticate': 'Bearer realm="aftercare"' } });
 export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail);
-export const notFound = (what: string, id?: string) =>
-  new Problem(404, 'not-found', 'Not found', id ? `${what} ${id} does not exist` : `${what} does not exist`);
 export const conflict = (detail: string, extra?: Record<string, unknown>) =>
   new Problem(409, 'conflict', 'Conflict', detail, extra ? { extra } : {});
 export const unavailable = (detail: string) =>

@@ -51,7 +51,7 @@ export function timelineRow(ctx: ChangeContext, ticketId: string, at: Date, entr
 
 /** Who made an assignment or a follow-up, as stored on the ticket. */
 const by = (ctx: ChangeContext) => ({ kind: ctx.actor.kind, id: ctx.actor.id, role: ctx.actor.role });
-const assignmentOf = (ctx: ChangeContext, technicianId: string, reason: string, now: Date) => ({ technician_id: technicianId, reason, assigned_at: now.toISOString(), by: by(ctx) });
+export const assignmentOf = (ctx: ChangeContext, technicianId: string, reason: string, now: Date) => ({ technician_id: technicianId, reason, assigned_at: now.toISOString(), by: by(ctx) });
 
 /** The timeline entry of a routing outcome: assigned to someone, or why nobody fits. */
 export function routingEntry(ctx: ChangeContext, ticketId: string, now: Date, tier: number, routed: { technicianId: string | null; reason: string }, previous?: string | null) {

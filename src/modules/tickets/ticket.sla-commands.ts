@@ -6,7 +6,7 @@ import { OCCUPYING } from '../../domain/ticket-workflow.ts';
 import { systemContext } from '../../db/context.ts';
 import { onBreachByPolicy } from '../sla/sla-matching.service.ts';
 import { releaseSlots, route } from '../technicians/technician-load.service.ts';
-import { routingEntry, timelineRow } from './ticket.commands.ts';
+import { assignmentOf, routingEntry, timelineRow } from './ticket.commands.ts';
 import { refreshTicketsSla } from './ticket.clocks.ts';
 import { ticketViews } from './ticket.view.ts';
 import { lockDueClocks, markAndRecord, recordBreachActions, type RecordKind, type RecordedClock } from './ticket-sla.repository.ts';
@@ -102,7 +102,7 @@ async function applyOnBreach(tx: Tx, recorded: RecordedClock[], now: Date): Prom
     if (routed.technicianId) {
       c.status = 'assigned';
       c.technician_id = routed.technicianId;
-      c.assignment = { technician_id: routed.technicianId, reason: routed.reason, assigned_at: now.toISOString(), by: { kind: 'system', id: null, role: 'system' } };
+      c.assignment = assignmentOf(SYSTEM, routed.technicianId, routed.reason, now);
       out.events.get(t.id)!.push('ticket.assigned');
       out.actions.get(t.id)!.push(`assigned:${routed.technicianId}`);
     }

@@ -240,6 +240,8 @@ export async function timelineFacts(db: Db | Tx, ticketIds: string[]): Promise<M
 }
 
 const TICKET_REFS = sql.join(TICKET_COLUMNS.map((c) => sql.ref(c)));
+/** The same, of `tickets t` (UPDATE ... FROM ... RETURNING). */
+const T_TICKET_REFS = sql.join(TICKET_COLUMNS.map((c) => sql.ref(`t.${c}`)));
 
 export interface CareTicketRow {
   id: string;
@@ -291,7 +293,7 @@ export async function updateTickets(tx: Tx, changes: TicketChange[], now: Date):
     from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb)
       as c(id uuid, priority text, tier smallint, status text, technician_id uuid, assignment jsonb, hold_reason text)
     where t.id = c.id
-    returning ${sql.join(TICKET_COLUMNS.map((col) => sql.ref(`t.${col}`)))}`.execute(tx);
+    returning ${T_TICKET_REFS}`.execute(tx);
   return rows;
 }
 
@@ -322,6 +324,6 @@ export async function assignCareTickets(tx: Tx, assigned: TicketChange[]): Promi
     update tickets t set status = c.status, technician_id = c.technician_id, assignment = c.assignment
     from jsonb_to_recordset(${JSON.stringify(assigned)}::jsonb) as c(id uuid, status text, technician_id uuid, assignment jsonb)
     where t.id = c.id
-    returning ${sql.join(TICKET_COLUMNS.map((col) => sql.ref(`t.${col}`)))}`.execute(tx);
+    returning ${T_TICKET_REFS}`.execute(tx);
   return rows;
 }
