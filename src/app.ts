@@ -108,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);
-  await app.register(openapiPlugin);
+  await app.register(openapiPlugin, { publicBaseUrl: surveySettings(deps.config).publicBaseUrl });
   await app.register(observabilityPlugin, { db: deps.db });
   const invalidations = new Invalidations(deps.pool, app.log as never);
   const keyCache = new ApiKeyCache(invalidations);
@@ -120,9 +120,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: true,
     max: deps.config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    hook: 'preHandler',
-    // Per API key (by the hash of the presented secret), else per client address.
-    keyGenerator: (request) => request.credentialHash ?? request.ip,
+    hook: 'onRequest',
+    // Per working API key (by the hash of its secret), else per client address: a refused
+    // key counts against the address, so guessing keys is limited too.
+    keyGenerator: (request) => (request.actor ? request.credentialHash! : request.ip),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       message: `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`,

@@ -7,6 +7,34 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * Every business rule a request can break (422), by name, with what it means and what to do.
+ * The name is the last part of the problem's `type`; the README and the OpenAPI document list
+ * them from here.
+ */
+export const RULES = {
+  'asset-dates': 'The product\'s dates contradict each other (bought in the future, warranty ending before purchase). Fix the dates named in errors[].',
+  'asset-not-owned': 'The asset_id belongs to another customer. Send one of this customer\'s products, or none.',
+  'assign-target': 'An assignment needs exactly one of technician_id and auto: true.',
+  'calendar-invalid': 'The business calendar cannot be used as sent (a span ending before it starts, overlapping spans, an unknown time zone). errors[] names each field and why.',
+  'calendar-not-found': 'The policy names a calendar that does not exist. Create it first or use another calendar_id.',
+  'churn-thresholds': 'The churn thresholds are out of order: medium must be below high.',
+  'churn-weights': 'Every churn weight is zero, so no customer could ever score. Give at least one factor a weight.',
+  'complaint-root-cause': 'A complaint is resolved only with its root cause. Send root_cause with the resolution.',
+  'customer-not-found': 'The ticket names a customer that does not exist. Create or upsert the customer first.',
+  'customer-required': 'A ticket needs exactly one of customer_id and customer_external_ref.',
+  'expiry-in-past': 'expires_at of the API key is not in the future.',
+  'in-warranty-is-free': 'Work covered by the warranty is not charged: in_warranty with charges above zero. Drop the charges or change the decision.',
+  'major-needs-complaint': 'Only a complaint can be marked major (complaint_major). Change the type to complaint or drop the flag.',
+  'no-sla-policy': 'No active SLA policy matches the ticket, so its clocks cannot start. Add a catch-all policy (one without conditions).',
+  'replacement-needs-proof': 'A replacement needs a proof of purchase on the product. Record the proof on the asset first, or resolve with another method.',
+  'reported-in-future': 'reported_at lies in the future. Send the time the customer reported the problem, or leave it out for now.',
+  'technician-binding': 'A technician key needs technician_id, and only a technician key may have one.',
+  'technician-not-found': 'The technician named does not exist. Check technician_id.',
+  'warranty-contradiction': 'The warranty finding contradicts the product record (in_warranty after warranty_until, or out_of_warranty within it). Give warranty_override_reason, or drop the finding to decide from the record.',
+} as const;
+export type RuleSlug = keyof typeof RULES;
+
 export abstract class DomainError extends Error {
   abstract readonly kind: 'invalid-input' | 'forbidden' | 'not-found' | 'conflict' | 'gone' | 'stale-version' | 'rule-violated';
 }
@@ -59,9 +87,9 @@ export class StaleVersion extends DomainError {
 /** A business rule refuses the request; `slug` names the rule, `errors` the fields involved. */
 export class RuleViolated extends DomainError {
   readonly kind = 'rule-violated';
-  readonly slug: string;
+  readonly slug: RuleSlug;
   declare readonly errors?: FieldError[];
-  constructor(slug: string, detail: string, errors?: FieldError[]) {
+  constructor(slug: RuleSlug, detail: string, errors?: FieldError[]) {
     super(detail);
     this.slug = slug;
     if (errors) this.errors = errors;
@@ -73,7 +101,7 @@ export const conflict = (detail: string, extra?: Record<string, unknown>) => new
 export const gone = (detail: string) => new Gone(detail);
 export const forbidden = (detail: string) => new Forbidden(detail);
 export const invalidInput = (detail: string, errors?: FieldError[]) => new InvalidInput(detail, errors);
-export const ruleViolated = (slug: string, detail: string, errors?: FieldError[]) => new RuleViolated(slug, detail, errors);
+export const ruleViolated = (slug: RuleSlug, detail: string, errors?: FieldError[]) => new RuleViolated(slug, detail, errors);
 
 /**
  * The one If-Match check: the row a change was asked for exists and is at the version its

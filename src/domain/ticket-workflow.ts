@@ -1,4 +1,5 @@
-export type TicketStatus = 'new' | 'assigned' | 'in_progress' | 'on_hold' | 'resolved' | 'closed' | 'cancelled';
+export const TICKET_STATUSES = ['new', 'assigned', 'in_progress', 'on_hold', 'resolved', 'closed', 'cancelled'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /**
  * The ticket state machine, as data: for each status, the actions allowed and the status
@@ -34,8 +35,11 @@ export function nextStatus(status: TicketStatus, action: TicketAction, outcome?:
   return TRANSITIONS[status][move];
 }
 
+/** The actions as the API names them (the last part of POST /v1/tickets/{id}/<action>). */
+export const ACTION_NAMES = ['assign', 'start', 'hold', 'resume', 'escalate', 'resolve', 'follow-up', 'reopen', 'close', 'cancel'] as const;
+
 /** The actions (as the API names them) allowed in a status. */
-export function allowedActions(status: TicketStatus): string[] {
-  const names = Object.keys(TRANSITIONS[status]).map((m) => (m.startsWith('follow_up') ? 'follow-up' : m));
+export function allowedActions(status: TicketStatus): (typeof ACTION_NAMES)[number][] {
+  const names = Object.keys(TRANSITIONS[status]).map((m) => (m.startsWith('follow_up') ? 'follow-up' : m) as (typeof ACTION_NAMES)[number]);
   return [...new Set(names)];
 }

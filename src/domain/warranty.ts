@@ -1,4 +1,4 @@
-import type { FieldError } from './errors.ts';
+import type { FieldError, RuleSlug } from './errors.ts';
 
 /**
  * The warranty decision on resolve, as a pure function. The finding of the person
@@ -24,7 +24,7 @@ export interface WarrantyDecision {
   reasons: string[];
 }
 
-export type WarrantyOutcome = { ok: true; decision: WarrantyDecision; total: number } | { ok: false; slug: string; detail: string; errors: FieldError[] };
+export type WarrantyOutcome = { ok: true; decision: WarrantyDecision; total: number } | { ok: false; slug: RuleSlug; detail: string; errors: FieldError[] };
 
 export function decideWarranty(input: WarrantyInput): WarrantyOutcome {
   const { asset, reportedOn } = input;

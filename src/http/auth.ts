@@ -5,7 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Db, Role } from '../db/types.ts';
 import type { Actor } from '../db/context.ts';
 import type { ApiKeyCache } from './key-cache.ts';
-import { forbidden, unauthorized } from './problem.ts';
+import { forbidden, unauthorized, type Problem } from './problem.ts';
 
 export type Access = 'public' | readonly Role[];
 
@@ -18,6 +18,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** sha256 of the presented secret; also the rate-limit key, so secrets never sit in memory maps. */
     credentialHash: string | null;
+    /** Why the request is refused (401/403), thrown after the rate limiter has counted it. */
+    authRefusal: Problem | null;
   }
 }
 
@@ -50,7 +52,14 @@ export const authPlugin = fp(
 
     app.decorateRequest('actor', null);
     app.decorateRequest('credentialHash', null);
+    app.decorateRequest('authRefusal', null);
 
+    // The key is checked on request, but a refusal is thrown only once the route's rate limiter
+    // (an onRequest hook of the route, which runs after this one) has counted it: guessing keys
+    // costs the guesser's address its budget, and 401/403 carry the rate-limit headers.
+    app.addHook('preParsing', async (request) => {
+      if (request.authRefusal) throw request.authRefusal;
+    });
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization;
       const match = typeof header === 'string' ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
@@ -58,8 +67,8 @@ export const authPlugin = fp(
 
       const access = request.routeOptions.config?.access;
       if (access === 'public' || access === undefined) return;
-      if (!header) throw unauthorized('An API key is required: send Authorization: Bearer <key>.');
-      if (!match) throw unauthorized('The Authorization header must be "Bearer <key>".');
+      if (!header) return void (request.authRefusal = unauthorized('An API key is required: send Authorization: Bearer <key>.'));
+      if (!match) return void (request.authRefusal = unauthorized('The Authorization header must be "Bearer <key>".'));
 
       const now = clock.now();
       const hash = request.credentialHash!;
@@ -73,11 +82,11 @@ export const authPlugin = fp(
         if (key) cache.set(hash, key, performance.now());
       }
       if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) {
-        throw unauthorized('The API key is unknown, revoked or expired.');
+        return void (request.authRefusal = unauthorized('The API key is unknown, revoked or expired.'));
       }
       request.actor = { kind: 'api_key', id: key.id, role: key.role, technicianId: key.technician_id };
       if (!access.includes(key.role)) {
-        throw forbidden(`A ${key.role} key may not do this; allowed roles: ${access.join(', ')}.`);
+        return void (request.authRefusal = forbidden(`A ${key.role} key may not do this; allowed roles: ${access.join(', ')}.`));
       }
 
       const last = lastUsedWrites.get(key.id) ?? 0;

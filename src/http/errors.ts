@@ -78,22 +78,22 @@ export function toProblem(err: unknown): Problem {
     const errors = fieldErrors(e.validationContext, e.validation);
     return badRequest(`The request is invalid: ${errors.map((x) => `${x.path} ${x.message}`).join('; ')}`, errors);
   }
-  if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new Problem(413, 'too-large', 'Payload too large', 'The request body is too large.');
+  if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new Problem('too-large', 'The request body is over 1 MiB.');
   if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-    return new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send application/json.');
+    return new Problem('unsupported-media-type', 'Send application/json.');
   if (e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return badRequest('The JSON body is empty.');
   if (e?.code && PG_BAD_INPUT.has(e.code)) return badRequest('A value in the request is out of range or malformed.');
   if (e?.code === '40001' || e?.code === '40P01') {
-    return new Problem(409, 'concurrent-change', 'Conflict', 'A concurrent change got in the way; retry the request.', { headers: { 'retry-after': '1' } });
+    return new Problem('concurrent-change', 'A concurrent change got in the way; retry the request.', { headers: { 'retry-after': '1' } });
   }
   if (isDatabaseDown(err)) return unavailable('The database is unreachable; retry shortly.');
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.statusCode === 429) {
-      return new Problem(429, 'rate-limited', 'Too many requests', e.message || 'Rate limit exceeded.');
+      return new Problem('rate-limited', e.message || 'Rate limit exceeded.');
     }
-    return new Problem(e.statusCode, e.statusCode === 404 ? 'not-found' : 'bad-request', 'Bad request', e.message || 'Bad request');
+    return new Problem(e.statusCode === 404 ? 'not-found' : 'bad-request', e.message || 'Bad request', { status: e.statusCode });
   }
-  return new Problem(500, 'internal', 'Internal error', 'Something went wrong on our side; the request id identifies it in our logs.');
+  return new Problem('internal', 'Something went wrong on our side; the request id identifies it in our logs.');
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {

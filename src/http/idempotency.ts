@@ -153,14 +153,12 @@ export const idempotencyPlugin = fp(
       if (!existing) throw conflict('This Idempotency-Key was released a moment ago; retry.');
       if (existing.request_hash !== hash) {
         throw new Problem(
-          422,
           'idempotency-key-reused',
-          'Idempotency-Key reused',
           'This Idempotency-Key was used with a different request; use a new key for a new request.',
         );
       }
       if (existing.state === 'in_flight') {
-        throw new Problem(409, 'idempotency-in-flight', 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry later.', {
+        throw new Problem('idempotency-in-flight', 'A request with this Idempotency-Key is still being processed; retry later.', {
           headers: { 'retry-after': '1' },
         });
       }

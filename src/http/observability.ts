@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
 }
 
-const Status = Type.Object({ status: Type.String() }, { additionalProperties: false });
+const Status = Type.Object({ status: Type.String({ maxLength: 32 }) }, { additionalProperties: false });
 
 /** /healthz, /readyz and /metrics. Health probes are public and not rate limited. */
 export const observabilityPlugin = fp(
@@ -41,7 +41,7 @@ export const observabilityPlugin = fp(
     const ops = { tags: ['operations'], security: [] };
     app.get(
       '/healthz',
-      { config: { access: 'public', rateLimit: false }, schema: { ...ops, operationId: 'operations.health', summary: 'The process is alive', response: { 200: Status } } },
+      { config: { access: 'public', rateLimit: false }, schema: { ...ops, operationId: 'operations.health', response: { 200: Status } } },
       async () => ({ status: 'ok' }),
     );
 
@@ -53,7 +53,6 @@ export const observabilityPlugin = fp(
         schema: {
           ...ops,
           operationId: 'operations.ready',
-          summary: 'The database is reachable and migrated',
           response: { 200: Status, 503: ref(ProblemSchema) },
         },
       },
@@ -76,7 +75,7 @@ export const observabilityPlugin = fp(
       '/metrics',
       {
         config: { access: [...ROLES.managers, 'analyst'] },
-        schema: { tags: ['operations'], operationId: 'operations.metrics', summary: 'Prometheus metrics (text format)', produces: ['text/plain'] },
+        schema: { tags: ['operations'], operationId: 'operations.metrics', produces: ['text/plain'] },
       },
       async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
     );

@@ -1,6 +1,10 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { RULES } from '../domain/errors.ts';
+import type { Access } from './auth.ts';
+import { OPERATION_DOCS } from './operation-docs.ts';
+import { PROBLEM_TYPES } from './problem.ts';
 import { sharedSchemas } from './schemas.ts';
 
 export const API_INFO = {
@@ -10,9 +14,12 @@ export const API_INFO = {
     'Headless after-sales service: customers and their products, tickets, technicians, SLA clocks, surveys. ' +
     'Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem+json.',
   license: { name: 'MIT', identifier: 'MIT' },
+  contact: { name: 'Aftercare maintainers', url: 'https://aftercare.dev' },
 };
 
-const header = (description: string, schema: Record<string, unknown> = { type: 'string' }) => ({ description, schema });
+const header = (description: string, schema: Record<string, unknown> = { type: 'string', maxLength: 200 }) => ({ description, schema });
+const seconds = { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 };
+const count = { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000_000 };
 
 /** Request and response headers, named once and referenced by every operation that uses them. */
 export const HEADER_COMPONENTS = {
@@ -36,27 +43,92 @@ export const HEADER_COMPONENTS = {
   },
   headers: {
     ETag: header('The version of the resource sent, for If-Match (e.g. "3").'),
-    Location: header('Where the created resource is.', { type: 'string', format: 'uri-reference' }),
-    IdempotentReplayed: header('"true" when this is the stored answer to an earlier request with the same Idempotency-Key.', { type: 'string', enum: ['true'] }),
-    RetryAfter: header('Seconds to wait before retrying.', { type: 'integer', minimum: 0 }),
-    RateLimitLimit: header('Requests allowed per minute for this key (or client address).', { type: 'integer', minimum: 0 }),
-    RateLimitRemaining: header('Requests left in the current minute.', { type: 'integer', minimum: 0 }),
-    RateLimitReset: header('Seconds until the limit resets.', { type: 'integer', minimum: 0 }),
-    WWWAuthenticate: header('How to authenticate: Bearer with an API key.'),
+    Location: header('Where the created resource is.', { type: 'string', format: 'uri-reference', maxLength: 2048 }),
+    'Idempotent-Replayed': header('"true" when this is the stored answer to an earlier request with the same Idempotency-Key.', { type: 'string', enum: ['true'] }),
+    'Retry-After': header('Seconds to wait before retrying.', seconds),
+    'X-RateLimit-Limit': header('Requests allowed per minute for this key (or client address).', count),
+    'X-RateLimit-Remaining': header('Requests left in the current minute.', count),
+    'X-RateLimit-Reset': header('Seconds until the limit resets.', seconds),
+    'WWW-Authenticate': header('How to authenticate: Bearer with an API key.'),
+    'Access-Control-Allow-Origin': header('CORS: any origin may call (credentials are never allowed; the key travels in Authorization).', { type: 'string', enum: ['*'] }),
   },
 } as const;
 
-type Operation = { parameters?: unknown[]; responses?: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }> };
+type Response = { description?: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> };
+type Operation = { operationId?: string; summary?: string; description?: string; parameters?: unknown[]; requestBody?: unknown; security?: unknown[]; responses?: Record<string, Response> };
+type Doc = { paths?: Record<string, Record<string, Operation>>; components?: Record<string, unknown> };
+
+const isApi = (path: string) => path.startsWith('/v1/');
+const isPublic = (path: string) => path.startsWith('/v1/public/');
+
+/** What a status means, from the problem types that answer with it. */
+function problemDescription(status: string): string {
+  const kinds = Object.entries(PROBLEM_TYPES)
+    .filter(([, t]) => String(t.status) === status)
+    .map(([slug]) => slug);
+  const rules = kinds.length > 4 ? 'a broken rule named by `type` (see Problem.type), or ' : '';
+  const named = kinds.length > 4 ? kinds.filter((k) => !(k in RULES)) : kinds;
+  return `Problem${named.length > 1 ? ' types' : ' type'}: ${rules}${named.map((k) => `\`${k}\``).join(', ')}.`;
+}
+
+/**
+ * The words: each operation's summary and description from operation-docs.ts, and who may
+ * call it, read from the route's own `access` so the document says what the service enforces.
+ */
+export function withWords(doc: Doc, access: ReadonlyMap<string, Access>): Doc {
+  for (const ops of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(ops)) {
+      const words = op.operationId ? OPERATION_DOCS[op.operationId] : undefined;
+      if (!words) continue;
+      const who = access.get(op.operationId!);
+      const roles = who === 'public' || who === undefined ? 'Anyone: no API key.' : `API key roles: ${who.join(', ')}.`;
+      op.summary = words.summary;
+      op.description = `${words.description}\n\n**Who may call:** ${roles}`;
+    }
+  }
+  return doc;
+}
+
+/**
+ * Errors as they are sent: every 4xx and 5xx is application/problem+json with the Problem
+ * schema, declared by rule wherever it can answer — 500 everywhere; on /v1, 400, 429 and 503;
+ * with a key, 401 and 403; with a body, 413 and 415; on a POST with Idempotency-Key, 409
+ * (in flight) and 422 (reused). Route-specific ones (404, 409, 412, 422) come from the routes.
+ */
+export function withProblems(doc: Doc, limited: ReadonlySet<string>): Doc {
+  const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+  for (const [path, ops] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(ops)) {
+      const responses = (op.responses ??= {});
+      const add = (...codes: number[]) => codes.forEach((c) => (responses[String(c)] ??= {}));
+      add(500);
+      if (isApi(path)) add(400, 503);
+      if (limited.has(op.operationId ?? '')) add(429);
+      if (path === '/readyz') add(503);
+      // Without `security: []` an operation needs a key (the document's default).
+      if (!op.security || op.security.length > 0) add(401, 403);
+      if (op.requestBody) add(413, 415);
+      if (method === 'post' && isApi(path) && !isPublic(path)) add(409, 422);
+      for (const [status, r] of Object.entries(responses)) {
+        if (!/^[45]/.test(status)) continue;
+        responses[status] = { ...r, description: problemDescription(status), content: problem };
+      }
+      op.responses = Object.fromEntries(Object.entries(responses).sort(([x], [y]) => x.localeCompare(y)));
+    }
+  }
+  return doc;
+}
 
 /**
  * Adds the headers to the generated document, by rule (one place, not on every route): every
  * authenticated POST takes Idempotency-Key; every operation that can answer 412 takes If-Match;
  * a response carrying a versioned resource has an ETag, a 201 a Location; 401 says how to
- * authenticate, 429 when to retry; every response the limiter has counted carries its headers.
+ * authenticate, 429 when to retry; every /v1 response carries the rate limiter's headers (a
+ * refused key is counted against the client's address); every response the CORS header.
  */
-export function withHeaders(doc: { paths?: Record<string, Record<string, Operation>>; components?: Record<string, unknown> }) {
+export function withHeaders(doc: Doc, limited: ReadonlySet<string>): Doc {
   const schemas = (doc.components?.schemas ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
-  const versioned = (r: { content?: Record<string, { schema?: { $ref?: string } }> }) => {
+  const versioned = (r: Response) => {
     const refName = r.content?.['application/json']?.schema?.$ref?.split('/').at(-1);
     return refName !== undefined && schemas[refName]?.properties?.version !== undefined;
   };
@@ -65,23 +137,23 @@ export function withHeaders(doc: { paths?: Record<string, Record<string, Operati
     for (const [method, op] of Object.entries(ops)) {
       const responses = op.responses ?? {};
       const params: unknown[] = [];
-      if (method === 'post' && path.startsWith('/v1/') && !path.startsWith('/v1/public/')) params.push({ $ref: '#/components/parameters/IdempotencyKey' });
+      if (method === 'post' && isApi(path) && !isPublic(path)) params.push({ $ref: '#/components/parameters/IdempotencyKey' });
       if (responses['412']) params.push({ $ref: '#/components/parameters/IfMatch' });
       if (params.length) op.parameters = [...(op.parameters ?? []), ...params];
       for (const [status, r] of Object.entries(responses)) {
         const headers: Record<string, unknown> = { ...r.headers };
         if (status.startsWith('2') && versioned(r)) headers.ETag = h('ETag');
         if (status === '201') headers.Location = h('Location');
-        if (status.startsWith('2') && method === 'post' && !path.startsWith('/v1/public/')) headers['Idempotent-Replayed'] = h('IdempotentReplayed');
-        if (status === '401') headers['WWW-Authenticate'] = h('WWWAuthenticate');
-        if (status === '429') headers['Retry-After'] = h('RetryAfter');
-        // The limiter runs after authentication: a 401 or 403 is answered before it counts.
-        if (path.startsWith('/v1/') && status !== '401' && status !== '403') {
-          headers['X-RateLimit-Limit'] = h('RateLimitLimit');
-          headers['X-RateLimit-Remaining'] = h('RateLimitRemaining');
-          headers['X-RateLimit-Reset'] = h('RateLimitReset');
+        if (status.startsWith('2') && method === 'post' && isApi(path) && !isPublic(path)) headers['Idempotent-Replayed'] = h('Idempotent-Replayed');
+        if (status === '401') headers['WWW-Authenticate'] = h('WWW-Authenticate');
+        if (status === '429' || status === '503') headers['Retry-After'] = h('Retry-After');
+        if (limited.has(op.operationId ?? '') && !status.startsWith('5')) {
+          headers['X-RateLimit-Limit'] = h('X-RateLimit-Limit');
+          headers['X-RateLimit-Remaining'] = h('X-RateLimit-Remaining');
+          headers['X-RateLimit-Reset'] = h('X-RateLimit-Reset');
         }
-        if (Object.keys(headers).length) r.headers = headers;
+        headers['Access-Control-Allow-Origin'] = h('Access-Control-Allow-Origin');
+        r.headers = headers;
       }
     }
   }
@@ -94,13 +166,24 @@ export function withHeaders(doc: { paths?: Record<string, Record<string, Operati
  * with their `$id` and named after it, so SDKs get `Customer`, not `def-7`.
  */
 export const openapiPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, opts: { publicBaseUrl: string }) => {
     for (const schema of sharedSchemas) app.addSchema(schema);
+    // Who may call each operation, as the routes declare it (app.ts makes sure each does).
+    const access = new Map<string, Access>();
+    // The operations the rate limiter counts (all but those that opt out with rateLimit: false).
+    const limited = new Set<string>();
+    app.addHook('onRoute', (route) => {
+      const id = (route.schema as { operationId?: string } | undefined)?.operationId;
+      const config = route.config as { access?: Access; rateLimit?: unknown } | undefined;
+      if (id && config?.access) access.set(id, config.access);
+      if (id && config?.rateLimit !== false) limited.add(id);
+    });
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
         info: API_INFO,
-        servers: [{ url: '/' }],
+        // The origin the service is reached at (PUBLIC_BASE_URL); SDKs take it as their default base URL.
+        servers: [{ url: opts.publicBaseUrl, description: 'This Aftercare service (production, staging or local: wherever PUBLIC_BASE_URL points)', 'x-internal': false } as never],
         // In the order a newcomer reads them; every tag a route uses is declared here (test/openapi.test.ts).
         tags: [
           { name: 'customers', description: 'Customers, upserted by CRM id, erasable on request' },
@@ -122,7 +205,8 @@ export const openapiPlugin = fp(
         },
         security: [{ apiKey: [] }],
       },
-      transformObject: (documentObject) => withHeaders(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as never) as never,
+      transformObject: (documentObject) =>
+        withHeaders(withProblems(withWords(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc, access), limited), limited) as never,
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },

@@ -1,13 +1,15 @@
 import Type, { type Static, type TSchema, type TUnsafe } from 'typebox';
+import { ACTION_NAMES, TICKET_STATUSES } from '../domain/ticket-workflow.ts';
+import { PROBLEM_BASE, PROBLEM_TYPES } from './problem.ts';
 
 /**
  * Shared primitives and named components. Entities are registered with `$id` through
  * `addSchema` and referenced with `ref()`, so the OpenAPI document names them once
  * (components/schemas/Customer) instead of inlining the same object on every route.
  */
-export const Uuid = Type.String({ format: 'uuid', description: 'A UUID (v7, time-ordered).' });
-export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp, UTC.' });
-export const DateOnly = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD.' });
+export const Uuid = Type.String({ format: 'uuid', maxLength: 36, description: 'A UUID (v7, time-ordered).' });
+export const Timestamp = Type.String({ format: 'date-time', maxLength: 40, description: 'RFC 3339 timestamp, UTC.' });
+export const DateOnly = Type.String({ format: 'date', maxLength: 10, description: 'A calendar date, YYYY-MM-DD.' });
 export const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9][0-9 ().-]*$' });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 /**
@@ -35,28 +37,65 @@ export function ref<T extends TSchema & { $id?: string }>(schema: T): TUnsafe<St
   return Type.Unsafe<Static<T>>({ $ref: `${schema.$id}#` });
 }
 
+const problemTypeList = Object.entries(PROBLEM_TYPES)
+  .map(([slug, t]) => `- \`${slug}\` (${t.status}): ${t.description}`)
+  .join('\n');
+
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String({ description: 'URI naming the kind of problem.' }),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.Optional(Type.String()),
+    type: StringEnum(
+      Object.keys(PROBLEM_TYPES).map((slug) => PROBLEM_BASE + slug),
+      { description: `URI naming the kind of problem; match on it, not on title or detail. The kinds:\n${problemTypeList}`, maxLength: 100 },
+    ),
+    title: Type.String({ maxLength: 100, description: 'A short summary of the kind, the same for every problem of that type.' }),
+    status: Type.Integer({ format: 'int32', minimum: 400, maximum: 599, description: 'The HTTP status, repeated.' }),
+    detail: Type.String({ maxLength: 2000, description: 'What went wrong in this request, for a person to read.' }),
+    instance: Type.Optional(Type.String({ maxLength: 2048, description: 'The request path the problem is about.' })),
     errors: Type.Optional(
-      Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), {
-        description: 'For validation problems: each offending field as a JSON pointer into the request.',
-      }),
+      Type.Array(
+        Type.Object(
+          {
+            path: Type.String({ maxLength: 300, description: 'A JSON pointer into the request: /body/email, /query/limit, /path/id, /header/if-match.' }),
+            message: Type.String({ maxLength: 500, description: 'What is wrong with it.' }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 1000, description: 'For validation problems and broken rules: each offending field.' },
+      ),
+    ),
+    current_status: Type.Optional(
+      StringEnum(TICKET_STATUSES, { description: 'On a 409 for a workflow action (or a survey of an unfinished ticket): the ticket\'s status now.' }),
+    ),
+    allowed_actions: Type.Optional(
+      Type.Array(StringEnum(ACTION_NAMES), { maxItems: ACTION_NAMES.length, description: 'On a 409 for a workflow action: the actions the ticket allows in its current status.' }),
+    ),
+    tier: Type.Optional(Type.Integer({ format: 'int32', minimum: 1, maximum: 3, description: 'On a 409 for an escalation past tier 3: the ticket\'s tier.' })),
+    routing: Type.Optional(
+      Type.Object(
+        {
+          active_at_tier: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000, description: 'Active technicians at the ticket\'s tier.' }),
+          in_region: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000, description: '… of those, serving the customer\'s region.' }),
+          with_skill: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000, description: '… of those, with the ticket\'s category as a skill.' }),
+          with_room: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000, description: '… of those, below their max_open_tickets.' }),
+        },
+        { additionalProperties: false, description: 'On a 409 when routing finds nobody: how many technicians passed each filter, so you see which one emptied the list.' },
+      ),
     ),
   },
-  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details.' },
+  {
+    $id: 'Problem',
+    additionalProperties: false,
+    description: 'RFC 9457 problem details, sent as application/problem+json with every 4xx and 5xx.',
+  },
 );
 
 export const ListQueryBase = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  limit: Type.Optional(Type.Integer({ format: 'int32', minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Opaque; from next_cursor.' })),
   updated_since: Type.Optional(
     Type.String({
       format: 'date-time',
+      maxLength: 40,
       description: 'Only items updated at or after this instant, oldest change first (incremental sync).',
     }),
   ),
@@ -64,7 +103,7 @@ export const ListQueryBase = {
 
 export function Page<T extends TSchema & { $id?: string }>(item: T, id: string) {
   return Type.Object(
-    { data: Type.Array(ref(item)), next_cursor: Nullable(Type.String()) },
+    { data: Type.Array(ref(item), { maxItems: 200 }), next_cursor: Nullable(Type.String({ maxLength: 512 })) },
     { $id: id, additionalProperties: false },
   );
 }

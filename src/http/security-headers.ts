@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
 import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 
@@ -34,8 +35,22 @@ const API_HEADERS = { ...helmetHeaders(api), 'cache-control': 'no-store' };
 // The reference page at /docs loads its own scripts and styles.
 const DOCS_HEADERS = helmetHeaders({ ...api, contentSecurityPolicy: false });
 
+/** The headers a browser script may read from a cross-origin response. */
+export const EXPOSED_HEADERS = ['ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id'];
+
 export const securityHeadersPlugin = fp(
   async (app: FastifyInstance) => {
+    // CORS as GitHub's API does it: any origin may call, because nothing rides on cookies.
+    // A key travels only in the Authorization header a script sets itself, and credentials
+    // are never allowed, so another site gains nothing it could not do with a key it holds.
+    // The survey pages a company builds call the public survey routes from the customer's browser.
+    await app.register(cors, {
+      origin: '*',
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Request-Id'],
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: 86_400,
+    });
     app.addHook('onRequest', async (request, reply) => {
       reply.headers(request.url.startsWith('/docs') ? DOCS_HEADERS : API_HEADERS);
     });

@@ -10,7 +10,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<Omit<service.JobDeps, 'log'>> 
   const readers = [...ROLES.managers, 'analyst'] as const;
   app.get(
     '/v1/jobs',
-    { config: { access: readers }, schema: { operationId: 'jobs.list', tags, summary: 'Scheduled jobs with their last and next runs', response: { 200: ref(JobList), ...problemResponses() } } },
+    { config: { access: readers }, schema: { operationId: 'jobs.list', tags, response: { 200: ref(JobList), ...problemResponses() } } },
     async () => service.listJobs(deps),
   );
   app.post(
@@ -20,7 +20,6 @@ export const jobRoutes: FastifyPluginAsyncTypebox<Omit<service.JobDeps, 'log'>> 
       schema: {
         operationId: 'jobs.run',
         tags,
-        summary: 'Run a job now, claimed like a scheduled tick; answers with the run',
         params: JobParams,
         response: { 200: ref(JobRunSchema), ...problemResponses(404, 409) },
       },
@@ -31,7 +30,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<Omit<service.JobDeps, 'log'>> 
     '/v1/jobs/:name/runs',
     {
       config: { access: readers },
-      schema: { operationId: 'jobs.runs', tags, summary: 'Runs of a job, newest first', params: JobParams, querystring: JobRunsQuery, response: { 200: ref(JobRunPage), ...problemResponses(404) } },
+      schema: { operationId: 'jobs.runs', tags, params: JobParams, querystring: JobRunsQuery, response: { 200: ref(JobRunPage), ...problemResponses(404) } },
     },
     async (request) => service.listRuns(deps, request.params.name, request.query),
   );

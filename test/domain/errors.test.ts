@@ -30,7 +30,7 @@ describe('the domain errors', () => {
     expect(r.slug).toBe('asset-not-owned');
     expect(r.errors).toEqual(errors);
     // Absent, not undefined: nothing for the problem body to carry.
-    expect(Object.keys(ruleViolated('x', 'y'))).not.toContain('errors');
+    expect(Object.keys(ruleViolated('no-sla-policy', 'y'))).not.toContain('errors');
     expect(invalidInput('bad', errors)).toMatchObject({ errors });
     expect(Object.keys(new InvalidInput('bad'))).not.toContain('errors');
     expect(conflict('no', { current_status: 'closed' }).extra).toEqual({ current_status: 'closed' });

@@ -75,6 +75,39 @@ describe('operations endpoints and cross-cutting HTTP', () => {
     }
   });
 
+  it('counts guessed keys against the guesser\'s address, not against working keys', async () => {
+    const limited = await createTestApp({ rateLimitPerMinute: 3 });
+    try {
+      const guesses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await limited.request({ method: 'GET', url: '/v1/customers', key: `ak_guess_${i}_000000000000000000000000000000000` });
+        guesses.push(res.statusCode);
+        expect(res.headers['x-ratelimit-limit']).toBe('3');
+      }
+      expect(guesses).toEqual([401, 401, 401, 429, 429]);
+      // The working key has its own budget, untouched by the guesses from the same address.
+      expect((await limited.request({ method: 'GET', url: '/v1/customers' })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('answers CORS like a bearer-token API: any origin, no credentials, its headers readable', async () => {
+    const preflight = await t.request({
+      method: 'OPTIONS',
+      url: '/v1/tickets',
+      key: null,
+      headers: { origin: 'https://crm.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(String(preflight.headers['access-control-allow-headers']).toLowerCase()).toContain('idempotency-key');
+    expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+    const res = await t.request({ method: 'GET', url: '/v1/customers', headers: { origin: 'https://crm.example.com' } });
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(String(res.headers['access-control-expose-headers'])).toContain('ETag');
+  });
+
   it('keeps personal data and secrets out of the logs', async () => {
     const lines: string[] = [];
     const sink = new Writable({

@@ -17,7 +17,6 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<service.ApiKeyDeps> = async
       schema: {
         operationId: 'apiKeys.create',
         tags,
-        summary: 'Create an API key; its secret is in this response only',
         body: CreateApiKey,
         response: { 201: ref(ApiKeyCreatedSchema), ...problemResponses(409, 422) },
       },
@@ -37,7 +36,6 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<service.ApiKeyDeps> = async
       schema: {
         operationId: 'apiKeys.list',
         tags,
-        summary: 'List API keys (never their secrets)',
         querystring: ApiKeyListQuery,
         response: { 200: ref(ApiKeyPage), ...problemResponses() },
       },
@@ -66,7 +64,6 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<service.ApiKeyDeps> = async
       schema: {
         operationId: 'apiKeys.revoke',
         tags,
-        summary: 'Revoke a key at once; revoking a revoked key returns it unchanged',
         params: IdParams,
         response: { 200: ref(ApiKeySchema), ...problemResponses(404, 409) },
       },

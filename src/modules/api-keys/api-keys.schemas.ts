@@ -7,16 +7,16 @@ export const RoleSchema = StringEnum(['admin', 'manager', 'agent', 'technician',
 
 const keyFields = {
   id: Uuid,
-  name: Type.String(),
+  name: Type.String({ maxLength: 200 }),
   role: RoleSchema,
   technician_id: Nullable(Uuid),
-  prefix: Type.String({ description: 'The first characters of the secret, to tell keys apart.' }),
+  prefix: Type.String({ maxLength: 16, description: 'The first characters of the secret, to tell keys apart.' }),
   expires_at: Nullable(Timestamp),
   revoked_at: Nullable(Timestamp),
   last_used_at: Nullable(Timestamp),
   created_at: Timestamp,
   updated_at: Timestamp,
-  version: Type.Integer(),
+  version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),
 };
 
 export const ApiKeySchema = Type.Object(keyFields, { $id: 'ApiKey', additionalProperties: false });
@@ -26,6 +26,7 @@ export const ApiKeyCreatedSchema = Type.Object(
     ...keyFields,
     secret: Nullable(
       Type.String({
+        maxLength: 64,
         description: 'The key itself. Shown in this response only; an Idempotency-Key replay returns null here.',
       }),
     ),

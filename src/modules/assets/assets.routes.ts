@@ -17,7 +17,6 @@ export const assetRoutes: FastifyPluginAsyncTypebox<service.AssetDeps> = async (
       schema: {
         operationId: 'assets.create',
         tags,
-        summary: 'Register a product the customer owns',
         params: IdParams,
         body: CreateAsset,
         response: { 201: one, ...problemResponses(404, 409, 422) },

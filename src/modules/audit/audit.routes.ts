@@ -13,7 +13,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
       schema: {
         operationId: 'audit.list',
         tags: ['audit'],
-        summary: 'Changes to customers, assets and API keys, newest first',
         querystring: AuditQuery,
         response: { 200: ref(AuditPage), ...problemResponses() },
       },

@@ -8,12 +8,12 @@ export const AuditEntrySchema = Type.Object(
     actor: Type.Object({
       kind: StringEnum(['api_key', 'system'] as const),
       id: Nullable(Uuid),
-      role: Nullable(Type.String()),
+      role: Nullable(Type.String({ maxLength: 32 })),
     }),
-    action: Type.String({ description: 'created, updated, erased, revoked, ...' }),
-    resource: Type.Object({ type: Type.String(), id: Uuid }),
-    fields: Type.Array(Type.String(), { description: 'Names of the fields changed; values are never kept.' }),
-    request_id: Nullable(Type.String()),
+    action: Type.String({ maxLength: 100, description: 'created, updated, erased, revoked, ...' }),
+    resource: Type.Object({ type: Type.String({ maxLength: 100 }), id: Uuid }),
+    fields: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100, description: 'Names of the fields changed; values are never kept.' }),
+    request_id: Nullable(Type.String({ maxLength: 64 })),
   },
   { $id: 'AuditEntry', additionalProperties: false },
 );
@@ -26,11 +26,12 @@ export const AuditQuery = Type.Object(
     ...ListQueryBase,
     resource: Type.Optional(
       Type.String({
+        maxLength: 60,
         pattern: '^(customer|asset|api_key|technician|calendar|sla_policy|churn_model)(/[0-9a-fA-F-]{36})?$',
         description: 'A resource type (customer, asset, api_key, technician, calendar, sla_policy, churn_model), optionally with /<id>.',
       }),
     ),
-    actor: Type.Optional(Type.String({ format: 'uuid', description: 'The id of the API key that acted.' })),
+    actor: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'The id of the API key that acted.' })),
     from: Type.Optional(Timestamp),
     to: Type.Optional(Timestamp),
   },

@@ -10,7 +10,7 @@ export const churnRoutes: FastifyPluginAsyncTypebox<churn.ChurnDeps> = async (ap
   const tags = ['churn'];
   app.get(
     '/v1/churn/model',
-    { config: { access: ROLES.staffRead }, schema: { operationId: 'churn.getModel', tags, summary: 'The churn model: window, weights, thresholds', response: { 200: ref(ChurnModelSchema), ...problemResponses() } } },
+    { config: { access: ROLES.staffRead }, schema: { operationId: 'churn.getModel', tags, response: { 200: ref(ChurnModelSchema), ...problemResponses() } } },
     async (_request, reply) => withEtag(reply, await churn.getModel(deps)),
   );
   app.put(
@@ -20,7 +20,6 @@ export const churnRoutes: FastifyPluginAsyncTypebox<churn.ChurnDeps> = async (ap
       schema: {
         operationId: 'churn.putModel',
         tags,
-        summary: 'Replace the churn model (applies from the next scan)',
         body: PutChurnModel,
         response: { 200: ref(ChurnModelSchema), ...problemResponses(412, 422) },
       },
@@ -31,7 +30,7 @@ export const churnRoutes: FastifyPluginAsyncTypebox<churn.ChurnDeps> = async (ap
     '/v1/customers/:id/churn-risk',
     {
       config: { access: ROLES.staffRead },
-      schema: { operationId: 'customers.churnRisk', tags, summary: 'Latest churn-risk score with its factors, and its history', params: IdParams, response: { 200: ref(ChurnRiskSchema), ...problemResponses(404) } },
+      schema: { operationId: 'customers.churnRisk', tags, params: IdParams, response: { 200: ref(ChurnRiskSchema), ...problemResponses(404) } },
     },
     async (request) => churn.churnRisk(deps, request.params.id),
   );

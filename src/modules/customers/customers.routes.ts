@@ -65,7 +65,6 @@ export const customerRoutes: FastifyPluginAsyncTypebox<service.CustomerDeps> = a
       schema: {
         operationId: 'customers.update',
         tags,
-        summary: 'Change some fields; send If-Match with the ETag to refuse a stale write (412)',
         params: IdParams,
         body: UpdateCustomer,
         response: { 200: one, ...problemResponses(404, 409, 412) },
@@ -84,7 +83,6 @@ export const customerRoutes: FastifyPluginAsyncTypebox<service.CustomerDeps> = a
       schema: {
         operationId: 'customers.upsertByExternalRef',
         tags,
-        summary: "Create (201) or replace (200) the customer with the CRM's id",
         params: ExternalRefParams,
         body: PutCustomer,
         response: { 200: one, 201: one, ...problemResponses(409, 412) },
@@ -110,7 +108,6 @@ export const customerRoutes: FastifyPluginAsyncTypebox<service.CustomerDeps> = a
       schema: {
         operationId: 'customers.erase',
         tags,
-        summary: 'Erase personal data on request; the record stays, with status erased',
         params: IdParams,
         response: { 200: one, ...problemResponses(404, 412) },
       },

@@ -12,7 +12,6 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
       schema: {
         operationId: 'events.list',
         tags: ['events'],
-        summary: 'The ordered feed of every change; follow next_cursor to see each committed event once',
         querystring: EventsQuery,
         response: { 200: ref(EventPage), ...problemResponses() },
       },

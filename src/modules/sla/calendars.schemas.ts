@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { DateOnly, ListQueryBase, Page, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
-const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM, or 24:00 as an end' });
+const Time = Type.String({ maxLength: 5, pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM, or 24:00 as an end' });
 const Span = Type.Array(Time, { minItems: 2, maxItems: 2, description: '["09:00","18:00"]' });
 const Day = Type.Array(Span, { maxItems: 12, description: 'Working spans of the day; empty: a day off.' });
 const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -14,14 +14,14 @@ const Dates = (description: string) => Type.Array(DateOnly, { maxItems: 1000, un
 export const CalendarSchema = Type.Object(
   {
     id: Uuid,
-    name: Type.String(),
-    timezone: Type.String({ description: 'IANA timezone, e.g. Asia/Shanghai' }),
+    name: Type.String({ maxLength: 200 }),
+    timezone: Type.String({ maxLength: 64, description: 'IANA timezone, e.g. Asia/Shanghai' }),
     hours: Hours,
-    holidays: Type.Array(DateOnly),
-    workdays: Type.Array(DateOnly, { description: 'Make-up working days on a weekend (调休), worked with the hours of mon.' }),
+    holidays: Type.Array(DateOnly, { maxItems: 1000 }),
+    workdays: Type.Array(DateOnly, { maxItems: 1000, description: 'Make-up working days on a weekend (调休), worked with the hours of mon.' }),
     created_at: Timestamp,
     updated_at: Timestamp,
-    version: Type.Integer(),
+    version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),
   },
   { $id: 'Calendar', additionalProperties: false },
 );

@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 import { CHANNELS, PRIORITIES, TICKET_TYPES } from '../tickets/tickets.schemas.ts';
 
-const Minutes = Type.Integer({ minimum: 1, maximum: 525_600, description: 'Minutes of the policy calendar.' });
+const Minutes = Type.Integer({ format: 'int32', minimum: 1, maximum: 525_600, description: 'Minutes of the policy calendar.' });
 const set = <T extends readonly string[]>(values: T) => Type.Array(StringEnum(values), { uniqueItems: true, maxItems: values.length });
 
 export const Match = Type.Object(
@@ -32,18 +32,18 @@ const OnBreach = Type.Object(
 export const SlaPolicySchema = Type.Object(
   {
     id: Uuid,
-    name: Type.String(),
-    position: Type.Integer({ description: 'Lower first; the first active policy that matches a ticket applies.' }),
+    name: Type.String({ maxLength: 200 }),
+    position: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647, description: 'Lower first; the first active policy that matches a ticket applies.' }),
     match: Match,
     targets: Targets,
     calendar_id: Uuid,
-    warn_at_percent: Type.Integer(),
+    warn_at_percent: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),
     pause_on: PauseOn,
     on_breach: OnBreach,
     active: Type.Boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
-    version: Type.Integer(),
+    version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),
   },
   { $id: 'SlaPolicy', additionalProperties: false },
 );
@@ -53,11 +53,11 @@ registerShared(SlaPolicyPage);
 
 const writable = {
   name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-  position: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  position: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000 }),
   match: Type.Optional(Match),
   targets: Targets,
   calendar_id: Uuid,
-  warn_at_percent: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),
+  warn_at_percent: Type.Optional(Type.Integer({ format: 'int32', minimum: 1, maximum: 99 })),
   pause_on: Type.Optional(PauseOn),
   on_breach: Type.Optional(OnBreach),
   active: Type.Optional(Type.Boolean()),

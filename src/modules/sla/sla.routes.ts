@@ -79,7 +79,6 @@ export const slaRoutes: FastifyPluginAsyncTypebox<calendars.CalendarDeps> = asyn
       schema: {
         operationId: 'slaBreaches.list',
         tags,
-        summary: 'SLA breaches (or, with kind=warning, warnings) as the sweep recorded them, newest first',
         querystring: SlaBreachListQuery,
         response: { 200: ref(SlaBreachPage), ...problemResponses() },
       },
@@ -94,7 +93,6 @@ export const slaRoutes: FastifyPluginAsyncTypebox<calendars.CalendarDeps> = asyn
       schema: {
         operationId: 'followUps.list',
         tags,
-        summary: 'Follow-up calls not made yet, in order of due time (overdue first): the 回访 worklist',
         querystring: FollowUpQuery,
         response: { 200: ref(FollowUpPage), ...problemResponses() },
       },

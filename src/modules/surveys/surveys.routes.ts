@@ -15,7 +15,6 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
       schema: {
         operationId: 'surveys.create',
         tags,
-        summary: 'Open a survey for a resolved or closed ticket now (at most one open per ticket: 409)',
         params: IdParams,
         response: { 201: ref(SurveySchema), ...problemResponses(404, 409) },
       },
@@ -31,7 +30,7 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
     '/v1/surveys',
     {
       config: { access: ROLES.staffRead },
-      schema: { operationId: 'surveys.list', tags, summary: 'Surveys, newest first', querystring: SurveyListQuery, response: { 200: ref(SurveyPage), ...problemResponses() } },
+      schema: { operationId: 'surveys.list', tags, querystring: SurveyListQuery, response: { 200: ref(SurveyPage), ...problemResponses() } },
     },
     async (request) => surveys.listSurveys(deps, request.query),
   );
@@ -54,7 +53,6 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
       schema: {
         operationId: 'publicSurveys.get',
         tags: ['public'],
-        summary: 'The survey behind a token: its questions and what it is about, without personal data',
         security: [],
         params: TokenParams,
         response: { 200: ref(PublicSurveySchema), ...publicProblems },
@@ -69,7 +67,6 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
       schema: {
         operationId: 'publicSurveys.answer',
         tags: ['public'],
-        summary: 'Answer the survey, once (again: 409; expired: 410)',
         security: [],
         params: TokenParams,
         body: SurveyAnswer,

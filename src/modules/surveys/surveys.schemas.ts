@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
-const Score = (min: number, max: number, description: string) => Type.Integer({ minimum: min, maximum: max, description });
+const Score = (min: number, max: number, description: string) => Type.Integer({ format: 'int32', minimum: min, maximum: max, description });
 const DIMENSIONS = ['speed', 'professionalism', 'attitude', 'resolution'] as const;
 
 export const Dimensions = Type.Object(
@@ -25,15 +25,15 @@ export const SurveySchema = Type.Object(
     created_at: Timestamp,
     expires_at: Timestamp,
     answered_at: Nullable(Timestamp),
-    csat: Nullable(Type.Integer()),
-    nps: Nullable(Type.Integer()),
-    dimensions: Nullable(Type.Record(Type.String(), Type.Integer())),
-    comment: Nullable(Type.String()),
+    csat: Nullable(Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 })),
+    nps: Nullable(Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 })),
+    dimensions: Nullable(Type.Record(Type.String(), Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }))),
+    comment: Nullable(Type.String({ maxLength: 2000 })),
     recovery_ticket_id: Nullable(Uuid),
-    token: Nullable(Type.String({ description: 'The one-time token: only in the response that created the survey (and its survey.sent event), never again.' })),
-    respond_url: Nullable(Type.String({ description: 'Where the customer answers (built on PUBLIC_BASE_URL); shown once, like the token.' })),
+    token: Nullable(Type.String({ maxLength: 64, description: 'The one-time token: only in the response that created the survey (and its survey.sent event), never again.' })),
+    respond_url: Nullable(Type.String({ maxLength: 2048, description: 'Where the customer answers (built on PUBLIC_BASE_URL); shown once, like the token.' })),
     updated_at: Timestamp,
-    version: Type.Integer(),
+    version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),
   },
   { $id: 'Survey', additionalProperties: false },
 );
@@ -67,15 +67,16 @@ export const PublicSurveySchema = Type.Object(
     expires_at: Timestamp,
     service: Type.Object(
       {
-        ticket_number: Type.String(),
-        type: Type.String(),
-        category: Type.String(),
+        ticket_number: Type.String({ maxLength: 32 }),
+        type: Type.String({ maxLength: 100 }),
+        category: Type.String({ maxLength: 100 }),
         resolved_at: Nullable(Timestamp),
       },
       { additionalProperties: false, description: 'What the survey is about, without personal data.' },
     ),
     questions: Type.Array(
-      Type.Object({ name: Type.String(), text: Type.String(), required: Type.Boolean(), min: Nullable(Type.Integer()), max: Nullable(Type.Integer()) }, { additionalProperties: false }),
+      Type.Object({ name: Type.String({ maxLength: 200 }), text: Type.String({ maxLength: 500 }), required: Type.Boolean(), min: Nullable(Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 })), max: Nullable(Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 })) }, { additionalProperties: false }),
+      { maxItems: 20 },
     ),
   },
   { $id: 'PublicSurvey', additionalProperties: false },

@@ -30,7 +30,6 @@ export const technicianRoutes: FastifyPluginAsyncTypebox<service.TechnicianDeps>
       schema: {
         operationId: 'technicians.list',
         tags,
-        summary: 'Technicians; a technician key sees only itself',
         querystring: TechnicianListQuery,
         response: { 200: ref(TechnicianPage), ...problemResponses() },
       },
@@ -54,7 +53,6 @@ export const technicianRoutes: FastifyPluginAsyncTypebox<service.TechnicianDeps>
       schema: {
         operationId: 'technicians.workload',
         tags,
-        summary: 'Open tickets by status and priority, and the oldest of them',
         params: IdParams,
         response: { 200: ref(WorkloadSchema), ...problemResponses(404) },
       },

@@ -17,17 +17,17 @@ const emptyBodyIsObject: preValidationHookHandler = async (request) => {
   if (request.body === undefined || request.body === null) request.body = {};
 };
 
-const ACTIONS: { path: string; action: TicketAction; body: TSchema; access: readonly Role[]; summary: string }[] = [
-  { path: 'assign', action: 'assign', body: AssignBody, access: ROLES.staffWrite, summary: 'Assign to a technician, or route with { "auto": true }' },
-  { path: 'start', action: 'start', body: NoteBody, access: TICKET_WORKERS, summary: 'The technician starts work' },
-  { path: 'hold', action: 'hold', body: HoldBody, access: TICKET_WORKERS, summary: 'Put on hold, waiting for the customer or for parts' },
-  { path: 'resume', action: 'resume', body: NoteBody, access: TICKET_WORKERS, summary: 'Resume work after a hold' },
-  { path: 'escalate', action: 'escalate', body: EscalateBody, access: TICKET_WORKERS, summary: 'Move to the next tier, with a reason' },
-  { path: 'resolve', action: 'resolve', body: ResolveBody, access: TICKET_WORKERS, summary: 'Resolve with method, summary and the warranty decision' },
-  { path: 'follow-up', action: 'follow_up', body: FollowUpBody, access: ROLES.staffWrite, summary: 'Record the call back: satisfied closes, not_satisfied reopens' },
-  { path: 'reopen', action: 'reopen', body: ReasonBody, access: ROLES.staffWrite, summary: 'Reopen a resolved ticket' },
-  { path: 'close', action: 'close', body: NoteBody, access: ROLES.staffWrite, summary: 'Close a resolved ticket' },
-  { path: 'cancel', action: 'cancel', body: ReasonBody, access: ROLES.staffWrite, summary: 'Cancel an open ticket' },
+const ACTIONS: { path: string; action: TicketAction; body: TSchema; access: readonly Role[]}[] = [
+  { path: 'assign', action: 'assign', body: AssignBody, access: ROLES.staffWrite },
+  { path: 'start', action: 'start', body: NoteBody, access: TICKET_WORKERS },
+  { path: 'hold', action: 'hold', body: HoldBody, access: TICKET_WORKERS },
+  { path: 'resume', action: 'resume', body: NoteBody, access: TICKET_WORKERS },
+  { path: 'escalate', action: 'escalate', body: EscalateBody, access: TICKET_WORKERS },
+  { path: 'resolve', action: 'resolve', body: ResolveBody, access: TICKET_WORKERS },
+  { path: 'follow-up', action: 'follow_up', body: FollowUpBody, access: ROLES.staffWrite },
+  { path: 'reopen', action: 'reopen', body: ReasonBody, access: ROLES.staffWrite },
+  { path: 'close', action: 'close', body: NoteBody, access: ROLES.staffWrite },
+  { path: 'cancel', action: 'cancel', body: ReasonBody, access: ROLES.staffWrite },
 ];
 
 const operationId = (path: string) => `tickets.${path.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`;
@@ -42,8 +42,6 @@ export const ticketActionRoutes: FastifyPluginAsyncTypebox<TicketCommandDeps> = 
         schema: {
           operationId: operationId(spec.path),
           tags: ['tickets'],
-          summary: spec.summary,
-          description: 'A transition the state machine forbids gets 409 naming the current status and the allowed actions.',
           params: IdParams,
           body: spec.body,
           response: { 200: ref(TicketSchema), ...problemResponses(404, 409, 412, 422) },

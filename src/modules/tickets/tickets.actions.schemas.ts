@@ -36,13 +36,13 @@ export const ResolveBody = Type.Object(
     charges: Type.Optional(
       Type.Object(
         {
-          currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
+          currency: Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency code, e.g. CNY, EUR.' }),
           items: Type.Array(
             Type.Object(
               {
                 kind: StringEnum(['labour', 'parts', 'visit', 'other'] as const),
                 description: Type.String({ minLength: 1, maxLength: 500 }),
-                amount: Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minor units (cents, fen).' }),
+                amount: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000_000, description: 'Minor units (cents, fen).' }),
               },
               { additionalProperties: false },
             ),

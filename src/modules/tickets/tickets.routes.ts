@@ -22,7 +22,6 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
       schema: {
         operationId: 'tickets.create',
         tags,
-        summary: 'Open a ticket for a customer (by id or by CRM id)',
         body: CreateTicket,
         response: { 201: one, ...problemResponses(409, 422) },
       },
@@ -40,7 +39,6 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
       schema: {
         operationId: 'tickets.list',
         tags,
-        summary: 'Tickets; a technician key sees only its own',
         querystring: TicketListQuery,
         response: { 200: ref(TicketPage), ...problemResponses() },
       },
@@ -64,7 +62,6 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
       schema: {
         operationId: 'tickets.update',
         tags,
-        summary: 'Change fields (never the status: that goes through actions)',
         params: IdParams,
         body: UpdateTicket,
         response: { 200: one, ...problemResponses(404, 409, 412, 422) },
@@ -81,7 +78,6 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
       schema: {
         operationId: 'tickets.addNote',
         tags,
-        summary: 'Add a note to the timeline; a customer-visible one may be the first response',
         params: IdParams,
         body: CreateNote,
         response: { 201: ref(TimelineEntrySchema), ...problemResponses(404) },
@@ -97,7 +93,6 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
       schema: {
         operationId: 'tickets.sla',
         tags,
-        summary: 'The SLA clocks explained: policy, calendar, and per metric each running and paused segment',
         params: IdParams,
         response: { 200: ref(TicketSlaSchema), ...problemResponses(404, 422) },
       },
@@ -112,7 +107,6 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
       schema: {
         operationId: 'tickets.timeline',
         tags,
-        summary: 'Every note, action, assignment and decision, oldest first',
         params: IdParams,
         querystring: TimelineQuery,
         response: { 200: ref(TimelinePage), ...problemResponses(404) },

@@ -26,28 +26,28 @@ const SlaClock = Nullable(
     { additionalProperties: false },
   ),
 );
-const Actor = Type.Object({ kind: StringEnum(['api_key', 'system'] as const), id: Nullable(Uuid), role: Type.String() });
+const Actor = Type.Object({ kind: StringEnum(['api_key', 'system'] as const), id: Nullable(Uuid), role: Type.String({ maxLength: 32 }) });
 
 export const TicketSchema = Type.Object(
   {
     id: Uuid,
-    number: Type.String({ description: 'Human reference, e.g. SR-2026-000123.' }),
+    number: Type.String({ maxLength: 32, description: 'Human reference, e.g. SR-2026-000123.' }),
     customer_id: Uuid,
     asset_id: Nullable(Uuid),
     type: TicketType,
     channel: Channel,
     priority: Priority,
-    category: Type.String(),
-    subject: Type.String(),
-    description: Type.String(),
-    external_ref: Nullable(Type.String()),
-    region: Nullable(Type.String({ description: "The customer's region when the ticket was opened." })),
+    category: Type.String({ maxLength: 100 }),
+    subject: Type.String({ maxLength: 300 }),
+    description: Type.String({ maxLength: 20000 }),
+    external_ref: Nullable(Type.String({ maxLength: 200 })),
+    region: Nullable(Type.String({ maxLength: 100, description: "The customer's region when the ticket was opened." })),
     reported_at: Timestamp,
     status: Status,
-    tier: Type.Integer({ minimum: 1, maximum: 3 }),
+    tier: Type.Integer({ format: 'int32', minimum: 1, maximum: 3 }),
     technician_id: Nullable(Uuid),
     assignment: Nullable(
-      Type.Object({ technician_id: Uuid, reason: Type.String(), assigned_at: Timestamp, by: Actor }, { description: 'Who holds the ticket and why.' }),
+      Type.Object({ technician_id: Uuid, reason: Type.String({ maxLength: 2000 }), assigned_at: Timestamp, by: Actor }, { description: 'Who holds the ticket and why.' }),
     ),
     hold_reason: Nullable(StringEnum(['waiting_customer', 'waiting_parts'] as const)),
     complaint_major: Type.Boolean(),
@@ -59,7 +59,7 @@ export const TicketSchema = Type.Object(
     resolution: Nullable(Type.Record(Type.String(), Type.Unknown())),
     warranty_decision: Nullable(Type.Record(Type.String(), Type.Unknown())),
     follow_up: Nullable(Type.Record(Type.String(), Type.Unknown())),
-    reopen_count: Type.Integer(),
+    reopen_count: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),
     sla: Type.Object(
       {
         first_response: SlaClock,
@@ -71,7 +71,7 @@ export const TicketSchema = Type.Object(
     ),
     created_at: Timestamp,
     updated_at: Timestamp,
-    version: Type.Integer(),
+    version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),
   },
   { $id: 'Ticket', additionalProperties: false },
 );
@@ -121,7 +121,7 @@ export const TicketListQuery = Type.Object(
     type: Type.Optional(TicketType),
     customer_id: Type.Optional(Uuid),
     technician_id: Type.Optional(Uuid),
-    tier: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
+    tier: Type.Optional(Type.Integer({ format: 'int32', minimum: 1, maximum: 3 })),
     region: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     category: Type.Optional(Category),
     complaint_major: Type.Optional(Type.Boolean({ description: 'true: the managers’ queue of open major complaints.' })),
@@ -143,10 +143,10 @@ export const TimelineEntrySchema = Type.Object(
     id: Uuid,
     at: Timestamp,
     entry: StringEnum(['note', 'action', 'assignment', 'decision', 'sla', 'visit', 'survey'] as const),
-    action: Nullable(Type.String()),
+    action: Nullable(Type.String({ maxLength: 100 })),
     note_kind: Nullable(StringEnum(['comment', 'call', 'email', 'sms', 'chat'] as const)),
     visibility: Nullable(StringEnum(['internal', 'customer'] as const)),
-    body: Nullable(Type.String()),
+    body: Nullable(Type.String({ maxLength: 20000 })),
     data: Type.Record(Type.String(), Type.Unknown()),
     actor: Actor,
   },
@@ -154,7 +154,7 @@ export const TimelineEntrySchema = Type.Object(
 );
 registerShared(TimelineEntrySchema);
 export const TimelinePage = Type.Object(
-  { data: Type.Array(Type.Unsafe({ $ref: 'TimelineEntry#' })), next_cursor: Nullable(Type.String()) },
+  { data: Type.Array(Type.Unsafe({ $ref: 'TimelineEntry#' }), { maxItems: 200 }), next_cursor: Nullable(Type.String({ maxLength: 512 })) },
   { $id: 'TimelinePage', additionalProperties: false },
 );
 registerShared(TimelinePage);
