@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.test-data/**', 'openapi/**', 'reports/**', '.stryker-tmp/**', '.bench/**'] },
+  { ignores: ['node_modules/**', '.data/**', '.test-data/**', 'openapi/**', 'reports/**', '.stryker-tmp/**', '.bench/**', 'test/sdk/.generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -112,6 +112,29 @@ describe('the OpenAPI document', () => {
     expect(erase.description).toContain('API key roles: admin, manager, integration.');
   });
 
+  it('says what every property and parameter means', () => {
+    const missing: string[] = [];
+    const walk = (schema: unknown, where: string): void => {
+      if (!schema || typeof schema !== 'object') return;
+      const s = schema as Record<string, unknown>;
+      for (const [name, prop] of Object.entries((s.properties ?? {}) as Record<string, Record<string, unknown> | boolean>)) {
+        if (typeof prop !== 'object') continue;
+        if (prop.description === undefined && prop.$ref === undefined) missing.push(`${where}.${name}`);
+        walk(prop, `${where}.${name}`);
+      }
+      for (const key of ['items', 'oneOf', 'anyOf', 'allOf']) [s[key]].flat().forEach((inner) => walk(inner, where));
+    };
+    for (const [name, schema] of Object.entries((doc.components as { schemas: Record<string, unknown> }).schemas)) walk(schema, name);
+    for (const ops of Object.values(doc.paths)) {
+      for (const raw of Object.values(ops)) {
+        const op = raw as { operationId: string; requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name?: string; description?: string }[] };
+        walk(op.requestBody?.content['application/json']?.schema, op.operationId);
+        for (const p of op.parameters ?? []) if (p.name && !p.description) missing.push(`${op.operationId} ?${p.name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('names its entities as components instead of inlining them', () => {
     const names = Object.keys((doc.components as { schemas: object }).schemas);
     for (const n of ['Customer', 'CustomerPage', 'Asset', 'ApiKey', 'ApiKeyCreated', 'Problem', 'AuditEntry']) expect(names).toContain(n);

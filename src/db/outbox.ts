@@ -12,23 +12,25 @@ import { ADVISORY_LOCKS } from './locks.ts';
 
 const SEQUENCE_BATCH = 5_000;
 
-export type EventType =
-  | 'ticket.created'
-  | 'ticket.updated'
-  | 'ticket.assigned'
-  | 'ticket.escalated'
-  | 'ticket.status_changed'
-  | 'ticket.resolved'
-  | 'ticket.closed'
-  | 'ticket.complaint_major'
-  | 'ticket.sla_warning'
-  | 'ticket.sla_breached'
-  | 'ticket.follow_up_due'
-  | 'survey.sent'
-  | 'survey.answered'
-  | 'customer.churn_risk_changed'
-  | 'customer.created'
-  | 'customer.updated';
+/** Every event type, by the resource it is about; the feed's `data` is that resource as its GET returns it. */
+export const EVENT_TYPES = {
+  ticket: [
+    'ticket.created',
+    'ticket.updated',
+    'ticket.assigned',
+    'ticket.escalated',
+    'ticket.status_changed',
+    'ticket.resolved',
+    'ticket.closed',
+    'ticket.complaint_major',
+    'ticket.sla_warning',
+    'ticket.sla_breached',
+    'ticket.follow_up_due',
+  ],
+  survey: ['survey.sent', 'survey.answered'],
+  customer: ['customer.created', 'customer.updated', 'customer.churn_risk_changed'],
+} as const;
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES][number];
 
 /** The outbox row for a change, written in the change's own transaction (or statement). */
 export function eventRow(

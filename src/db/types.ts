@@ -147,11 +147,31 @@ export type TicketChannel = 'phone' | 'email' | 'web' | 'app' | 'chat' | 'on_sit
 export type TicketPriority = 'urgent' | 'high' | 'normal' | 'low';
 type Json<T> = ColumnType<T, string | null, string | null>;
 
+type ActorJson = { kind: 'api_key' | 'system'; id: string | null; role: string };
 export interface Assignment {
   technician_id: string;
   reason: string;
   assigned_at: string;
-  by: { kind: 'api_key' | 'system'; id: string | null; role: string };
+  by: ActorJson;
+}
+/** The JSON kept on a resolved ticket (the commands write it; tickets.schemas.ts documents it). */
+export interface ResolutionJson {
+  method: 'remote_advice' | 'repair' | 'replacement' | 'software_update' | 'refund' | 'no_fault_found';
+  summary: string;
+  root_cause: string | null;
+  charges: { currency: string; items: { kind: 'labour' | 'parts' | 'visit' | 'other'; description: string; amount: number }[]; total: number } | null;
+}
+export interface WarrantyDecisionJson {
+  result: 'in_warranty' | 'out_of_warranty' | 'misuse';
+  chargeable: boolean;
+  overridden: boolean;
+  reasons: string[];
+}
+export interface FollowUpJson {
+  outcome: 'satisfied' | 'not_satisfied' | 'unreachable';
+  note: string | null;
+  at: string;
+  by: ActorJson;
 }
 
 export interface TicketsTable {
@@ -179,9 +199,9 @@ export interface TicketsTable {
   resolved_at: Timestamp | null;
   closed_at: Timestamp | null;
   cancelled_at: Timestamp | null;
-  resolution: Json<Record<string, unknown> | null>;
-  warranty_decision: Json<Record<string, unknown> | null>;
-  follow_up: Json<Record<string, unknown> | null>;
+  resolution: Json<ResolutionJson | null>;
+  warranty_decision: Json<WarrantyDecisionJson | null>;
+  follow_up: Json<FollowUpJson | null>;
   reopen_count: Generated<number>;
   search: ColumnType<string, never, never>;
   created_at: Timestamp;

@@ -1,9 +1,16 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes no body as well as an empty object (the document says the body is optional). */
+    bodyOptional?: boolean;
+  }
+}
 import fp from 'fastify-plugin';
 import { RULES } from '../domain/errors.ts';
 import type { Access } from './auth.ts';
-import { OPERATION_DOCS } from './operation-docs.ts';
+import { FIELD_DOCS, OPERATION_DOCS } from './operation-docs.ts';
 import { PROBLEM_TYPES } from './problem.ts';
 import { sharedSchemas } from './schemas.ts';
 
@@ -75,7 +82,7 @@ function problemDescription(status: string): string {
  * The words: each operation's summary and description from operation-docs.ts, and who may
  * call it, read from the route's own `access` so the document says what the service enforces.
  */
-export function withWords(doc: Doc, access: ReadonlyMap<string, Access>): Doc {
+export function withWords(doc: Doc, access: ReadonlyMap<string, Access>, bodyOptional: ReadonlySet<string>): Doc {
   for (const ops of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(ops)) {
       const words = op.operationId ? OPERATION_DOCS[op.operationId] : undefined;
@@ -83,10 +90,78 @@ export function withWords(doc: Doc, access: ReadonlyMap<string, Access>): Doc {
       const who = access.get(op.operationId!);
       const roles = who === 'public' || who === undefined ? 'Anyone: no API key.' : `API key roles: ${who.join(', ')}.`;
       op.summary = words.summary;
+      const body = op.requestBody as { required?: boolean; content?: Record<string, { schema?: { required?: string[]; oneOf?: unknown } }> } | undefined;
+      const schema = body?.content?.['application/json']?.schema;
+      if (bodyOptional.has(op.operationId!) && body && !schema?.required?.length && !schema?.oneOf) body.required = false;
       op.description = `${words.description}\n\n**Who may call:** ${roles}`;
     }
   }
   return doc;
+}
+
+/** Gives every property of a schema (and of the schemas inside it) without words its words from the glossary. */
+function describeFields(schema: unknown, context: string): void {
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as Record<string, unknown>;
+  for (const [name, prop] of Object.entries((s.properties ?? {}) as Record<string, unknown>)) {
+    if (!prop || typeof prop !== 'object') continue;
+    const p = prop as Record<string, unknown>;
+    if (p.description === undefined && p.$ref === undefined) {
+      const words = FIELD_DOCS[`${context}.${name}`] ?? FIELD_DOCS[name];
+      if (words) p.description = words;
+    }
+    describeFields(p, context);
+  }
+  for (const key of ['items', 'oneOf', 'anyOf', 'allOf', 'additionalProperties']) {
+    const inner = s[key];
+    if (Array.isArray(inner)) inner.forEach((i) => describeFields(i, context));
+    else describeFields(inner, context);
+  }
+}
+
+/** The glossary's words (operation-docs.ts FIELD_DOCS) on every property and parameter that has none of its own. */
+export function withFieldWords(doc: Doc): Doc {
+  for (const [name, schema] of Object.entries((doc.components?.schemas ?? {}) as Record<string, unknown>)) describeFields(schema, name);
+  for (const ops of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(ops)) {
+      const id = op.operationId ?? '';
+      const body = (op.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content?.['application/json']?.schema;
+      describeFields(body, id);
+      for (const param of (op.parameters ?? []) as { name?: string; description?: string; schema?: { description?: string } }[]) {
+        if (!param.name || param.description !== undefined || param.schema?.description !== undefined) continue;
+        const words = FIELD_DOCS[`${id}.${param.name}`] ?? FIELD_DOCS[`param:${param.name}`] ?? FIELD_DOCS[param.name];
+        if (words) param.description = words;
+      }
+    }
+  }
+  return doc;
+}
+
+/**
+ * "Exactly one of" rules, which the services check themselves (a 422 naming the rule, clearer
+ * than a schema's "must match exactly one"), are marked on the request schema with
+ * `x-exactly-one` and appear in the document as the `oneOf` an SDK can enforce.
+ */
+export function withExactlyOne<T>(node: T): T {
+  if (Array.isArray(node)) node.forEach(withExactlyOne);
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    const alternatives = o['x-exactly-one'] as { required: string[]; properties?: Record<string, unknown> }[] | undefined;
+    if (alternatives) {
+      // Each branch names its field with the field's own schema, and forbids the others (a
+      // `false` schema), so a generated type is "this one and not that one".
+      const props = (o.properties ?? {}) as Record<string, unknown>;
+      const names = alternatives.flatMap((a) => a.required);
+      o.oneOf = alternatives.map((a) => ({
+        type: 'object',
+        required: a.required,
+        properties: Object.fromEntries(names.map((n) => [n, a.required.includes(n) ? (a.properties?.[n] ?? props[n]) : false])),
+      }));
+      delete o['x-exactly-one'];
+    }
+    Object.values(o).forEach(withExactlyOne);
+  }
+  return node;
 }
 
 /**
@@ -172,11 +247,14 @@ export const openapiPlugin = fp(
     const access = new Map<string, Access>();
     // The operations the rate limiter counts (all but those that opt out with rateLimit: false).
     const limited = new Set<string>();
+    // The operations that take no body at all as well as an empty object (ticket actions).
+    const bodyOptional = new Set<string>();
     app.addHook('onRoute', (route) => {
       const id = (route.schema as { operationId?: string } | undefined)?.operationId;
-      const config = route.config as { access?: Access; rateLimit?: unknown } | undefined;
+      const config = route.config as { access?: Access; rateLimit?: unknown; bodyOptional?: boolean } | undefined;
       if (id && config?.access) access.set(id, config.access);
       if (id && config?.rateLimit !== false) limited.add(id);
+      if (id && config?.bodyOptional) bodyOptional.add(id);
     });
     await app.register(swagger, {
       openapi: {
@@ -206,7 +284,7 @@ export const openapiPlugin = fp(
         security: [{ apiKey: [] }],
       },
       transformObject: (documentObject) =>
-        withHeaders(withProblems(withWords(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc, access), limited), limited) as never,
+        withHeaders(withProblems(withFieldWords(withWords(withExactlyOne(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc), access, bodyOptional)), limited), limited) as never,
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },

@@ -12,7 +12,7 @@ export const JobRunSchema = Type.Object(
     started_at: Timestamp,
     finished_at: Nullable(Timestamp),
     duration_ms: Nullable(Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 })),
-    counts: Type.Record(Type.String(), Type.Number()),
+    counts: Type.Record(Type.String({ maxLength: 64 }), Type.Number({ minimum: 0, maximum: 1e15 }), { description: 'What the run did, by name (e.g. recorded, escalated, sent); which names depends on the job.' }),
     error: Nullable(Type.String({ maxLength: 2000 })),
   },
   { $id: 'JobRun', additionalProperties: false },

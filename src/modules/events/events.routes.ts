@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../../db/types.ts';
-import { problemResponses, ref } from '../../http/schemas.ts';
+import { asStored, problemResponses, ref } from '../../http/schemas.ts';
 import { readFeed } from './events.service.ts';
 import { EventPage, EventsQuery } from './events.schemas.ts';
 
@@ -9,6 +9,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
     '/v1/events',
     {
       config: { access: ['admin', 'manager', 'integration', 'analyst'] },
+      serializerCompiler: asStored,
       schema: {
         operationId: 'events.list',
         tags: ['events'],

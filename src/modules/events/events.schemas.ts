@@ -1,19 +1,48 @@
-import Type from 'typebox';
-import { Nullable, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+import Type, { type Static } from 'typebox';
+import { EVENT_TYPES } from '../../db/outbox.ts';
+import type { Actor } from '../tickets/tickets.schemas.ts';
+import { StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
-export const EventSchema = Type.Object(
-  {
-    id: Uuid,
-    type: Type.String({ maxLength: 100, description: 'e.g. ticket.created, ticket.status_changed, customer.updated' }),
-    position: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647, description: 'Increases along the feed; never reused.' }),
-    occurred_at: Timestamp,
-    actor: Type.Object({ kind: StringEnum(['api_key', 'system'] as const), id: Nullable(Uuid), role: Type.String({ maxLength: 32 }) }),
-    resource: Type.Object({ type: Type.String({ maxLength: 100 }), id: Uuid }),
-    data: Type.Record(Type.String(), Type.Unknown(), { description: 'The resource as its GET returns it after the change.' }),
+const RESOURCE_SCHEMAS = { ticket: 'Ticket', survey: 'Survey', customer: 'Customer' } as const;
+const TITLE = { ticket: 'TicketEvent', survey: 'SurveyEvent', customer: 'CustomerEvent' } as const;
+
+/** The events about one kind of resource: their types, and that resource as `data`. */
+function eventOf<R extends keyof typeof EVENT_TYPES>(resource: R, description: string) {
+  return Type.Object(
+    {
+      id: Uuid,
+      type: StringEnum(EVENT_TYPES[resource], { description: 'What happened.' }),
+      position: Type.Integer({ format: 'int64', minimum: 1, maximum: 9_007_199_254_740_991, description: 'Increases along the feed; never reused.' }),
+      occurred_at: Timestamp,
+      actor: Type.Unsafe<Static<typeof Actor>>({ $ref: 'Actor#' }),
+      resource: Type.Object(
+        { type: Type.Literal(resource), id: Uuid },
+        { additionalProperties: false, description: 'What the event is about.' },
+      ),
+      data: Type.Unsafe<Record<string, unknown>>({ $ref: `${RESOURCE_SCHEMAS[resource]}#`, description: 'The resource as its GET returned it after the change.' }),
+    },
+    { $id: TITLE[resource], additionalProperties: false, description },
+  );
+}
+export const TicketEvent = eventOf('ticket', 'A change to a ticket; data is the ticket after it.');
+export const SurveyEvent = eventOf('survey', 'A survey sent or answered; data is the survey after it.');
+export const CustomerEvent = eventOf('customer', 'A customer created, changed (erasure included) or whose churn risk level changed; data is the customer after it.');
+const EVENTS = [TicketEvent, SurveyEvent, CustomerEvent];
+for (const e of EVENTS) registerShared(e);
+
+/** An event of the feed: one of the kinds above, told apart by `type`. */
+export const EventSchema = Type.Unsafe<Static<typeof TicketEvent> | Static<typeof SurveyEvent> | Static<typeof CustomerEvent>>({
+  $id: 'Event',
+  description: 'One change, as the feed (and webhooks) carry it: `type` says what happened and so which resource `data` is.',
+  oneOf: EVENTS.map((e) => ({ $ref: `${(e as { $id?: string }).$id}#` })),
+  discriminator: {
+    propertyName: 'type',
+    mapping: Object.fromEntries(
+      (Object.keys(EVENT_TYPES) as (keyof typeof EVENT_TYPES)[]).flatMap((r) => EVENT_TYPES[r].map((t) => [t, `#/components/schemas/${TITLE[r]}`])),
+    ),
   },
-  { $id: 'Event', additionalProperties: false },
-);
-registerShared(EventSchema);
+});
+registerShared(EventSchema as never);
 
 export const EventPage = Type.Object(
   {

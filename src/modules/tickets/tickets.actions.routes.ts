@@ -37,7 +37,7 @@ export const ticketActionRoutes: FastifyPluginAsyncTypebox<TicketCommandDeps> = 
     app.post(
       `/v1/tickets/:id/${spec.path}`,
       {
-        config: { access: spec.access },
+        config: { access: spec.access, bodyOptional: true },
         preValidation: emptyBodyIsObject,
         schema: {
           operationId: operationId(spec.path),

@@ -11,7 +11,11 @@ export const AssignBody = Type.Object(
     auto: Type.Optional(Type.Boolean({ description: 'true: route by region, skill, tier and current load.' })),
     reason: Type.Optional(Reason),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // Exactly one of the two: the service refuses both or neither (422 assign-target).
+    'x-exactly-one': [{ required: ['technician_id'] }, { required: ['auto'], properties: { auto: { const: true } } }],
+  },
 );
 export type AssignBody = Static<typeof AssignBody>;
 export const NoteBody = Type.Object({ note: Note }, { additionalProperties: false });

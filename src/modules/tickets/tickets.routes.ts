@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES, actorOf } from '../../http/auth.ts';
 import { ifMatchVersion, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
-import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
+import { IdParams, problemResponses, ref, asStored } from '../../http/schemas.ts';
 import { CreateNote, CreateTicket, TicketListQuery, TicketPage, TicketSchema, TimelineEntrySchema, TimelinePage, TimelineQuery, UpdateTicket } from './tickets.schemas.ts';
 import * as commands from './ticket.commands.ts';
 import * as service from './tickets.service.ts';
@@ -104,6 +104,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
     '/v1/tickets/:id/timeline',
     {
       config: { access: TICKET_READERS },
+      serializerCompiler: asStored,
       schema: {
         operationId: 'tickets.timeline',
         tags,

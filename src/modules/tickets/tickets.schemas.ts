@@ -1,5 +1,5 @@
-import Type, { type Static } from 'typebox';
-import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+import Type, { type Static, type TSchema } from 'typebox';
+import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, ref, registerShared } from '../../http/schemas.ts';
 import { ExternalRef } from '../customers/customers.schemas.ts';
 
 export const TICKET_TYPES = ['inquiry', 'repair', 'installation', 'maintenance', 'replacement', 'return', 'complaint', 'care'] as const;
@@ -26,7 +26,92 @@ const SlaClock = Nullable(
     { additionalProperties: false },
   ),
 );
-const Actor = Type.Object({ kind: StringEnum(['api_key', 'system'] as const), id: Nullable(Uuid), role: Type.String({ maxLength: 32 }) });
+export const Actor = Type.Object(
+  {
+    kind: StringEnum(['api_key', 'system'] as const, { description: 'api_key: a caller with a key; system: a scheduled job (the sweep, survey dispatch).' }),
+    id: Nullable(Type.String({ format: 'uuid', maxLength: 36, description: 'The API key\'s id; null for the system.' })),
+    role: Type.String({ maxLength: 32, description: 'The key\'s role (admin, manager, agent, technician, analyst, integration), or system.' }),
+  },
+  { $id: 'Actor', additionalProperties: false, description: 'Who did it.' },
+);
+registerShared(Actor);
+
+export const RESOLUTION_METHODS = ['remote_advice', 'repair', 'replacement', 'software_update', 'refund', 'no_fault_found'] as const;
+export const ResolutionMethod = StringEnum(RESOLUTION_METHODS, {
+  description: 'remote_advice: solved by phone or chat; repair: fixed; replacement: product swapped (needs proof of purchase); software_update: firmware or app update; refund: money back; no_fault_found: nothing wrong found.',
+});
+export const WARRANTY_FINDINGS = ['in_warranty', 'out_of_warranty', 'misuse'] as const;
+export const WarrantyFinding = StringEnum(WARRANTY_FINDINGS, {
+  description: 'in_warranty: covered, free; out_of_warranty: expired or not covered, chargeable; misuse: damage by misuse, chargeable whatever the dates.',
+});
+export const FOLLOW_UP_OUTCOMES = ['satisfied', 'not_satisfied', 'unreachable'] as const;
+export const FollowUpOutcome = StringEnum(FOLLOW_UP_OUTCOMES, {
+  description: 'satisfied: closes the ticket; not_satisfied: reopens it to in_progress; unreachable: recorded, the ticket stays resolved.',
+});
+const Amount = Type.Integer({ format: 'int64', minimum: 0, maximum: 100_000_000_000, description: 'In minor units (cents, fen).' });
+
+export const ChargeItem = Type.Object(
+  {
+    kind: StringEnum(['labour', 'parts', 'visit', 'other'] as const, { description: 'labour: work time; parts: spare parts; visit: the call-out fee; other.' }),
+    description: Type.String({ minLength: 1, maxLength: 500, description: 'What was charged, e.g. 更换加热管 / heating element.' }),
+    amount: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000_000, description: 'In minor units (cents, fen).' }),
+  },
+  { $id: 'ChargeItem', additionalProperties: false, description: 'One line of what the customer pays.' },
+);
+registerShared(ChargeItem);
+
+export const Resolution = Type.Object(
+  {
+    method: ResolutionMethod,
+    summary: Type.String({ maxLength: 5000, description: 'What was done, for the customer and the next technician.' }),
+    root_cause: Nullable(Type.String({ maxLength: 2000, description: 'Why it happened; required for complaints.' })),
+    charges: Nullable(
+      Type.Object(
+        {
+          currency: Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency code.' }),
+          items: Type.Array(ref(ChargeItem), { maxItems: 100 }),
+          total: Amount,
+        },
+        { additionalProperties: false, description: 'What the customer pays, with the total of its items.' },
+      ),
+    ),
+  },
+  { $id: 'Resolution', additionalProperties: false, description: 'How the ticket was resolved.' },
+);
+registerShared(Resolution);
+
+export const WarrantyDecision = Type.Object(
+  {
+    result: WarrantyFinding,
+    chargeable: Type.Boolean({ description: 'Whether the customer may be charged: false exactly when in_warranty.' }),
+    overridden: Type.Boolean({ description: 'The finding contradicts the product record, with warranty_override_reason.' }),
+    reasons: Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 20, description: 'How the decision was reached, step by step, for a person to check.' }),
+  },
+  { $id: 'WarrantyDecision', additionalProperties: false, description: 'The warranty decision (保修判定) made at resolution, checked against the product record.' },
+);
+registerShared(WarrantyDecision);
+
+export const FollowUpRecord = Type.Object(
+  {
+    outcome: FollowUpOutcome,
+    note: Nullable(Type.String({ maxLength: 2000, description: 'What the customer said.' })),
+    at: Timestamp,
+    by: ref(Actor),
+  },
+  { $id: 'FollowUpRecord', additionalProperties: false, description: 'The last follow-up call (回访) and what came of it.' },
+);
+registerShared(FollowUpRecord);
+
+export const Assignment = Type.Object(
+  {
+    technician_id: Uuid,
+    reason: Type.String({ maxLength: 2000, description: 'Why this technician: the routing rule that chose them, or who assigned by hand.' }),
+    assigned_at: Timestamp,
+    by: ref(Actor),
+  },
+  { $id: 'Assignment', additionalProperties: false, description: 'Who holds the ticket and why.' },
+);
+registerShared(Assignment);
 
 export const TicketSchema = Type.Object(
   {
@@ -46,9 +131,7 @@ export const TicketSchema = Type.Object(
     status: Status,
     tier: Type.Integer({ format: 'int32', minimum: 1, maximum: 3 }),
     technician_id: Nullable(Uuid),
-    assignment: Nullable(
-      Type.Object({ technician_id: Uuid, reason: Type.String({ maxLength: 2000 }), assigned_at: Timestamp, by: Actor }, { description: 'Who holds the ticket and why.' }),
-    ),
+    assignment: Nullable(ref(Assignment)),
     hold_reason: Nullable(StringEnum(['waiting_customer', 'waiting_parts'] as const)),
     complaint_major: Type.Boolean(),
     linked_ticket_id: Nullable(Uuid),
@@ -56,9 +139,9 @@ export const TicketSchema = Type.Object(
     resolved_at: Nullable(Timestamp),
     closed_at: Nullable(Timestamp),
     cancelled_at: Nullable(Timestamp),
-    resolution: Nullable(Type.Record(Type.String(), Type.Unknown())),
-    warranty_decision: Nullable(Type.Record(Type.String(), Type.Unknown())),
-    follow_up: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    resolution: Nullable(ref(Resolution)),
+    warranty_decision: Nullable(ref(WarrantyDecision)),
+    follow_up: Nullable(ref(FollowUpRecord)),
     reopen_count: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),
     sla: Type.Object(
       {
@@ -94,7 +177,11 @@ export const CreateTicket = Type.Object(
     reported_at: Type.Optional(Timestamp),
     complaint_major: Type.Optional(Type.Boolean({ description: 'Complaints only: routes it to the managers and emits ticket.complaint_major.' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // Exactly one of the two: the service refuses both or neither (422 customer-required).
+    'x-exactly-one': [{ required: ['customer_id'] }, { required: ['customer_external_ref'] }],
+  },
 );
 export type CreateTicket = Static<typeof CreateTicket>;
 
@@ -138,21 +225,134 @@ export const TicketListQuery = Type.Object(
 );
 export type TicketListQuery = Static<typeof TicketListQuery>;
 
-export const TimelineEntrySchema = Type.Object(
-  {
-    id: Uuid,
-    at: Timestamp,
-    entry: StringEnum(['note', 'action', 'assignment', 'decision', 'sla', 'visit', 'survey'] as const),
-    action: Nullable(Type.String({ maxLength: 100 })),
-    note_kind: Nullable(StringEnum(['comment', 'call', 'email', 'sms', 'chat'] as const)),
-    visibility: Nullable(StringEnum(['internal', 'customer'] as const)),
-    body: Nullable(Type.String({ maxLength: 20000 })),
-    data: Type.Record(Type.String(), Type.Unknown()),
-    actor: Actor,
-  },
-  { $id: 'TimelineEntry', additionalProperties: false },
+const NoteKind = StringEnum(['comment', 'call', 'email', 'sms', 'chat'] as const, { description: 'How the contact happened: an internal comment, a phone call, an email, an SMS, a chat.' });
+const Visibility = StringEnum(['internal', 'customer'] as const, { description: 'internal: staff only; customer: seen by the customer (the first one by staff is the first response).' });
+const TicketStatusOrPriority = Type.String({ maxLength: 32, description: 'A status (workflow actions) or, for a priority raised by the SLA sweep, a priority.' });
+const Tier = Type.Integer({ format: 'int32', minimum: 1, maximum: 3, description: 'Support tier: 1 frontline, 2 specialist, 3 technical support.' });
+const Metric = StringEnum(['first_response', 'resolution', 'follow_up', 'periodic_update'] as const);
+
+/** One kind of timeline entry: the fields every entry has, its `entry`, its `action` and its `data`. */
+function timelineEntry<const K extends string, A extends TSchema, D extends TSchema>(kind: K, id: string, action: A, data: D, description: string) {
+  return Type.Object(
+    {
+      id: Uuid,
+      at: Timestamp,
+      entry: Type.Literal(kind),
+      action,
+      note_kind: Nullable(NoteKind),
+      visibility: Nullable(Visibility),
+      body: Nullable(Type.String({ maxLength: 20000, description: 'The note, or the note given with an action.' })),
+      data,
+      actor: ref(Actor),
+    },
+    { $id: id, additionalProperties: false, description },
+  );
+}
+
+export const TimelineNoteEntry = timelineEntry('note', 'TimelineNoteEntry', Type.Null(), Type.Object({}, { additionalProperties: false }), 'A note (备注): a comment, call, email, SMS or chat, internal or for the customer.');
+export const TimelineActionEntry = timelineEntry(
+  'action',
+  'TimelineActionEntry',
+  StringEnum(['created', 'updated', 'start', 'hold', 'resume', 'escalate', 'resolve', 'follow-up', 'reopen', 'close', 'cancel'] as const, { description: 'What was done: created, updated, or the workflow action taken.' }),
+  Type.Object(
+    {
+      from: Type.Optional(TicketStatusOrPriority),
+      to: Type.Optional(TicketStatusOrPriority),
+      channel: Type.Optional(Channel),
+      priority: Type.Optional(Priority),
+      tier: Type.Optional(Tier),
+      care: Type.Optional(StringEnum(['service_recovery', 'retention'] as const, { description: 'A care ticket: service recovery after a low survey score, or retention for a churn risk.' })),
+      linked_ticket_id: Type.Optional(Nullable(Uuid)),
+      fields: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50, description: 'The fields an update changed (names only).' })),
+      reason: Type.Optional(Type.String({ maxLength: 2000, description: 'The reason given (hold reason, escalation, reopen, cancel, priority raised).' })),
+      method: Type.Optional(ResolutionMethod),
+      outcome: Type.Optional(FollowUpOutcome),
+      from_tier: Type.Optional(Tier),
+      to_tier: Type.Optional(Tier),
+    },
+    { additionalProperties: false, description: 'created: channel, priority, tier (and care, linked_ticket_id); updated: fields (from, to, reason when the sweep raised the priority); a workflow action: from and to status, plus hold reason, escalation tiers and reason, resolution method or follow-up outcome.' },
+  ),
+  'A ticket was created, updated, or moved by a workflow action.',
 );
-registerShared(TimelineEntrySchema);
+export const TimelineAssignmentEntry = timelineEntry(
+  'assignment',
+  'TimelineAssignmentEntry',
+  StringEnum(['assigned', 'unassigned'] as const, { description: 'assigned: a technician took it; unassigned: routing found nobody.' }),
+  Type.Object(
+    {
+      technician_id: Type.Optional(Uuid),
+      previous_technician_id: Type.Optional(Nullable(Uuid)),
+      reason: Type.String({ maxLength: 2000, description: 'Why this technician, or why nobody fits.' }),
+      tier: Tier,
+    },
+    { additionalProperties: false },
+  ),
+  'Who took the ticket and why, or why routing found nobody.',
+);
+export const TimelineDecisionEntry = timelineEntry(
+  'decision',
+  'TimelineDecisionEntry',
+  Type.Literal('warranty'),
+  Type.Object(
+    {
+      result: WarrantyFinding,
+      chargeable: Type.Boolean(),
+      overridden: Type.Boolean(),
+      reasons: Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 20 }),
+      charges_total: Amount,
+      currency: Nullable(Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$' })),
+    },
+    { additionalProperties: false },
+  ),
+  'The warranty decision made at resolution, with the total charged.',
+);
+export const TimelineSlaEntry = timelineEntry(
+  'sla',
+  'TimelineSlaEntry',
+  StringEnum(['warning', 'breached', 'follow_up_due'] as const, { description: 'warning: a clock crossed its warning line; breached: its due time; follow_up_due: the follow-up call is due.' }),
+  Type.Object(
+    {
+      metric: Metric,
+      due_at: Type.Optional(Timestamp),
+      warn_at: Type.Optional(Timestamp),
+      target_minutes: Type.Optional(Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647, description: 'The target in business minutes.' })),
+      policy_id: Type.Optional(Uuid),
+    },
+    { additionalProperties: false },
+  ),
+  'An SLA warning or breach recorded by the sweep, or a follow-up falling due.',
+);
+export const TimelineSurveyEntry = timelineEntry(
+  'survey',
+  'TimelineSurveyEntry',
+  StringEnum(['sent', 'answered'] as const),
+  Type.Object(
+    {
+      survey_id: Uuid,
+      trigger: Type.Optional(StringEnum(['resolved', 'manual'] as const)),
+      expires_at: Type.Optional(Timestamp),
+      csat: Type.Optional(Nullable(Type.Integer({ format: 'int32', minimum: 1, maximum: 5 }))),
+      nps: Type.Optional(Nullable(Type.Integer({ format: 'int32', minimum: 0, maximum: 10 }))),
+      recovery_ticket_id: Type.Optional(Nullable(Uuid)),
+    },
+    { additionalProperties: false },
+  ),
+  'A satisfaction survey sent for the ticket, or its answer.',
+);
+const TIMELINE_ENTRIES = [TimelineNoteEntry, TimelineActionEntry, TimelineAssignmentEntry, TimelineDecisionEntry, TimelineSlaEntry, TimelineSurveyEntry];
+for (const e of TIMELINE_ENTRIES) registerShared(e);
+
+/** A timeline entry: one of the kinds above, told apart by `entry`. */
+export const TimelineEntrySchema = Type.Unsafe<Static<(typeof TIMELINE_ENTRIES)[number]>>({
+  $id: 'TimelineEntry',
+  description: 'One entry of a ticket\'s timeline; `entry` says which kind, and so what `action` and `data` hold.',
+  oneOf: TIMELINE_ENTRIES.map((e) => ({ $ref: `${(e as { $id?: string }).$id}#` })),
+  discriminator: {
+    propertyName: 'entry',
+    mapping: Object.fromEntries(TIMELINE_ENTRIES.map((e) => [e.properties.entry.const, `#/components/schemas/${(e as { $id?: string }).$id}`])),
+  },
+});
+registerShared(TimelineEntrySchema as never);
 export const TimelinePage = Type.Object(
   { data: Type.Array(Type.Unsafe({ $ref: 'TimelineEntry#' }), { maxItems: 200 }), next_cursor: Nullable(Type.String({ maxLength: 512 })) },
   { $id: 'TimelinePage', additionalProperties: false },
