@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { OPERATION_DOCS } from '../src/http/operation-docs.ts';
+import { withWebhooks } from '../src/http/openapi.ts';
+import { EVENT_TYPES } from '../src/db/outbox.ts';
 import { PROBLEM_BASE, PROBLEM_TYPES } from '../src/http/problem.ts';
 
 let t: TestApp;
@@ -133,6 +137,52 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('shows an example, true to its schema, on every request body and every response', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ ...doc, $id: 'doc' });
+    const pointer = (...parts: string[]) => parts.map((p) => encodeURIComponent(p.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+    const schemas = (doc.components as { schemas: Record<string, { examples?: unknown[] }> }).schemas;
+    const wrong: string[] = [];
+    for (const [name, schema] of Object.entries(schemas)) {
+      const validate = ajv.getSchema(`doc#/${pointer('components', 'schemas', name)}`)!;
+      for (const example of schema.examples ?? []) if (!validate(example)) wrong.push(`${name}: ${ajv.errorsText(validate.errors)}`);
+    }
+    const without: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, raw] of Object.entries(ops)) {
+        const op = raw as { operationId: string; requestBody?: { content: Record<string, { example?: unknown }> }; responses: Record<string, { content?: Record<string, { example?: unknown; schema?: { $ref?: string } }> }> };
+        const media = op.requestBody?.content['application/json'];
+        if (media) {
+          if (media.example === undefined) without.push(`${op.operationId} body`);
+          else {
+            const validate = ajv.getSchema(`doc#/${pointer('paths', path, method, 'requestBody', 'content', 'application/json', 'schema')}`)!;
+            if (!validate(media.example)) wrong.push(`${op.operationId} body: ${ajv.errorsText(validate.errors)}`);
+          }
+        }
+        for (const [status, response] of Object.entries(op.responses)) {
+          const media = response.content?.['application/json'];
+          if (!status.startsWith('2') || !media?.schema) continue;
+          const named = media.schema.$ref?.split('/').at(-1);
+          if (!(named ? schemas[named]!.examples?.length : media.example !== undefined)) without.push(`${op.operationId} ${status}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(without).toEqual([]);
+  });
+
+  it('declares webhooks, one per event type with its payload and signature, once the service delivers them', () => {
+    // No /v1/webhooks route yet: the feed is how a CRM is told, and the document says no more.
+    expect(doc.webhooks).toBeUndefined();
+    const withRoute = withWebhooks({ paths: { '/v1/webhooks': {} } }) as { webhooks: Record<string, { post: { parameters: { name: string }[]; requestBody: { content: Record<string, { schema: { $ref: string } }> } } }> };
+    expect(Object.keys(withRoute.webhooks).sort()).toEqual(Object.values(EVENT_TYPES).flat().sort());
+    const breached = withRoute.webhooks['ticket.sla_breached']!.post;
+    expect(breached.requestBody.content['application/json']!.schema.$ref).toBe('#/components/schemas/TicketEvent');
+    expect(breached.parameters.map((p) => p.name)).toEqual(['Aftercare-Event-Id', 'Aftercare-Event-Type', 'Aftercare-Signature']);
+    expect(withRoute.webhooks['survey.answered']!.post.requestBody.content['application/json']!.schema.$ref).toBe('#/components/schemas/SurveyEvent');
   });
 
   it('names its entities as components instead of inlining them', () => {

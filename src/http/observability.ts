@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
 }
 
-const Status = Type.Object({ status: Type.String({ maxLength: 32 }) }, { additionalProperties: false });
+const Status = Type.Object({ status: Type.String({ maxLength: 32, description: 'Always "ok" with a 200.' }) }, { additionalProperties: false, examples: [{ status: 'ok' }] });
 
 /** /healthz, /readyz and /metrics. Health probes are public and not rate limited. */
 export const observabilityPlugin = fp(

@@ -8,8 +8,10 @@ declare module 'fastify' {
   }
 }
 import fp from 'fastify-plugin';
+import { EVENT_TYPES } from '../db/outbox.ts';
 import { RULES } from '../domain/errors.ts';
 import type { Access } from './auth.ts';
+import { REQUEST_EXAMPLES, SCHEMA_EXAMPLES } from './examples.ts';
 import { FIELD_DOCS, OPERATION_DOCS } from './operation-docs.ts';
 import { PROBLEM_TYPES } from './problem.ts';
 import { sharedSchemas } from './schemas.ts';
@@ -137,6 +139,66 @@ export function withFieldWords(doc: Doc): Doc {
   return doc;
 }
 
+const EVENT_SCHEMA = { ticket: 'TicketEvent', survey: 'SurveyEvent', customer: 'CustomerEvent' } as const;
+
+/**
+ * OpenAPI 3.1 `webhooks`: one entry per event type, with the event it carries (the feed's
+ * schema) and the signature headers, so SDK generators and reference pages show what a
+ * subscriber receives. Declared only once the service delivers webhooks (a /v1/webhooks
+ * route exists): until then the feed (GET /v1/events) is the way to be told.
+ */
+export function withWebhooks(doc: Doc & { webhooks?: Record<string, unknown>; tags?: { name: string; description: string }[] }): Doc {
+  if (!doc.paths?.['/v1/webhooks']) return doc;
+  if (!doc.tags?.some((t) => t.name === 'webhooks')) doc.tags = [...(doc.tags ?? []), { name: 'webhooks', description: 'What Aftercare POSTs to a subscribed URL, one entry per event type' }];
+  const header = (name: string, description: string, maxLength: number) => ({ name, in: 'header', required: true, description, schema: { type: 'string', maxLength } });
+  doc.webhooks = Object.fromEntries(
+    (Object.keys(EVENT_TYPES) as (keyof typeof EVENT_TYPES)[]).flatMap((resource) =>
+      EVENT_TYPES[resource].map((type) => [
+        type,
+        {
+          post: {
+            operationId: `webhooks.${type.replace(/[._](\w)/g, (_, c: string) => c.toUpperCase())}`,
+            summary: `${type}`,
+            description: `Sent to every webhook subscribed to ${type}: the event as the feed has it, signed with the webhook's secret.`,
+            tags: ['webhooks'],
+            security: [],
+            parameters: [
+              header('Aftercare-Event-Id', 'The event id; the same on every retry, so a receiver can drop duplicates.', 36),
+              header('Aftercare-Event-Type', 'The event type.', 64),
+              header('Aftercare-Signature', 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret> (two v1 values during a secret rotation).', 300),
+            ],
+            requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${EVENT_SCHEMA[resource]}` } } } },
+            responses: { '200': { description: 'Any 2xx within 10 s is success; anything else is retried with backoff.' } },
+          },
+        },
+      ]),
+    ),
+  );
+  return doc;
+}
+
+/**
+ * Examples from examples.ts: on each component schema that has one (a page's example is one
+ * page of its item's), and on each request body by operationId.
+ */
+export function withExamples(doc: Doc): Doc {
+  const schemas = (doc.components?.schemas ?? {}) as Record<string, { examples?: unknown[]; properties?: { data?: { items?: { $ref?: string } } } }>;
+  for (const [name, schema] of Object.entries(schemas)) {
+    const example = SCHEMA_EXAMPLES[name];
+    const item = schema.properties?.data?.items?.$ref?.split('/').at(-1);
+    if (example !== undefined) schema.examples = [example];
+    else if (item && SCHEMA_EXAMPLES[item] !== undefined && name.endsWith('Page')) schema.examples = [{ data: [SCHEMA_EXAMPLES[item]], next_cursor: null }];
+  }
+  for (const ops of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(ops)) {
+      const media = (op.requestBody as { content?: Record<string, { example?: unknown }> } | undefined)?.content?.['application/json'];
+      const example = REQUEST_EXAMPLES[op.operationId ?? ''];
+      if (media && example !== undefined) media.example = example;
+    }
+  }
+  return doc;
+}
+
 /**
  * "Exactly one of" rules, which the services check themselves (a 422 naming the rule, clearer
  * than a schema's "must match exactly one"), are marked on the request schema with
@@ -185,8 +247,11 @@ export function withProblems(doc: Doc, limited: ReadonlySet<string>): Doc {
       if (op.requestBody) add(413, 415);
       if (method === 'post' && isApi(path) && !isPublic(path)) add(409, 422);
       for (const [status, r] of Object.entries(responses)) {
-        if (!/^[45]/.test(status)) continue;
-        responses[status] = { ...r, description: problemDescription(status), content: problem };
+        if (/^[45]/.test(status)) responses[status] = { ...r, description: problemDescription(status), content: problem };
+        else if (r.description === 'Default Response') {
+          const named = Object.values(r.content ?? {})[0]?.schema?.$ref?.split('/').at(-1);
+          r.description = `${status === '201' ? 'Created' : 'OK'}${named ? `: the ${named}` : ''}.`;
+        }
       }
       op.responses = Object.fromEntries(Object.entries(responses).sort(([x], [y]) => x.localeCompare(y)));
     }
@@ -284,7 +349,7 @@ export const openapiPlugin = fp(
         security: [{ apiKey: [] }],
       },
       transformObject: (documentObject) =>
-        withHeaders(withProblems(withFieldWords(withWords(withExactlyOne(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc), access, bodyOptional)), limited), limited) as never,
+        withWebhooks(withHeaders(withProblems(withExamples(withFieldWords(withWords(withExactlyOne(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc), access, bodyOptional))), limited), limited)) as never,
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },
