@@ -128,7 +128,10 @@ describe('the OpenAPI document', () => {
       }
       for (const key of ['items', 'oneOf', 'anyOf', 'allOf']) [s[key]].flat().forEach((inner) => walk(inner, where));
     };
-    for (const [name, schema] of Object.entries((doc.components as { schemas: Record<string, unknown> }).schemas)) walk(schema, name);
+    for (const [name, schema] of Object.entries((doc.components as { schemas: Record<string, { description?: string }> }).schemas)) {
+      if (!schema.description) missing.push(name);
+      walk(schema, name);
+    }
     for (const ops of Object.values(doc.paths)) {
       for (const raw of Object.values(ops)) {
         const op = raw as { operationId: string; requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name?: string; description?: string }[] };

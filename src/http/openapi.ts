@@ -12,7 +12,7 @@ import { EVENT_TYPES } from '../db/outbox.ts';
 import { RULES } from '../domain/errors.ts';
 import type { Access } from './auth.ts';
 import { REQUEST_EXAMPLES, SCHEMA_EXAMPLES } from './examples.ts';
-import { FIELD_DOCS, OPERATION_DOCS } from './operation-docs.ts';
+import { FIELD_DOCS, OPERATION_DOCS, SCHEMA_DOCS } from './operation-docs.ts';
 import { PROBLEM_TYPES } from './problem.ts';
 import { sharedSchemas } from './schemas.ts';
 
@@ -123,7 +123,11 @@ function describeFields(schema: unknown, context: string): void {
 
 /** The glossary's words (operation-docs.ts FIELD_DOCS) on every property and parameter that has none of its own. */
 export function withFieldWords(doc: Doc): Doc {
-  for (const [name, schema] of Object.entries((doc.components?.schemas ?? {}) as Record<string, unknown>)) describeFields(schema, name);
+  for (const [name, schema] of Object.entries((doc.components?.schemas ?? {}) as Record<string, Record<string, unknown>>)) {
+    const item = name.endsWith('Page') ? name.slice(0, -'Page'.length) : undefined;
+    schema.description ??= SCHEMA_DOCS[name] ?? (item ? `One page of ${item} items, newest first (or oldest change first with updated_since); follow next_cursor for the next.` : undefined);
+    describeFields(schema, name);
+  }
   for (const ops of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(ops)) {
       const id = op.operationId ?? '';

@@ -428,3 +428,32 @@ export const FIELD_DOCS: Record<string, string> = {
   'param:skill': 'Only technicians with this skill (product category).',
   'param:token': 'The survey token from the customer\'s link.',
 };
+
+/** What each named schema is, for the schemas that do not say it themselves; a page is described by rule. */
+export const SCHEMA_DOCS: Record<string, string> = {
+  ApiKey: 'An API key: its role, binding, expiry and last use. Never its secret.',
+  ApiKeyCreated: 'A new API key with its secret, shown in this response only.',
+  ProofOfPurchase: 'The purchase document on record for a product (invoice, receipt or order).',
+  Asset: 'A product the customer owns (客户产品), with its warranty dates.',
+  AuditEntry: 'One change to a customer, product, technician, calendar, policy, churn model or key: who, when, which fields (never their values).',
+  ChurnModel: 'How the churn scan scores customers: the window, each factor\'s weight, the level thresholds.',
+  CustomerChurnRisk: 'A customer\'s latest churn-risk score with its factors, and the scores before it.',
+  ChurnRisk: 'A churn-risk score with the factors that made it.',
+  Customer: 'A customer (客户): a person or company the service works for, kept in step with the CRM by external_ref.',
+  Survey: 'A satisfaction survey (满意度调查) of a ticket, and its answer once given.',
+  PublicSurvey: 'What the customer\'s survey page shows: the questions and the service they are about, without personal data.',
+  PublicSurveyAnswered: 'The survey is answered; thank the customer.',
+  Technician: 'A technician (技术员): tier, regions, skills and how many open tickets they may hold.',
+  Workload: 'A technician\'s open tickets, counted by status and priority, with the oldest ones.',
+  Ticket: 'A ticket (工单): one request of a customer from intake to close, with its assignment, resolution, warranty decision, follow-up and SLA clocks.',
+  TicketSla: 'The SLA clocks of a ticket explained: policy, calendar, and per metric each running and paused span with its business minutes.',
+  FollowUp: 'A resolved ticket whose follow-up call (回访) is still to be made.',
+  Calendar: 'A business calendar: working hours per weekday in a time zone, holidays and make-up workdays (调休).',
+  SlaPolicy: 'An SLA policy: the targets that apply to the tickets it matches, counted in its calendar\'s working time.',
+  SlaBreach: 'An SLA breach or warning as the sweep recorded it, once per ticket and metric.',
+  JobRun: 'One run of a scheduled job: when, where, how long, what it did.',
+  Job: 'A scheduled job with its schedule, last run and next run.',
+  JobList: 'Every scheduled job.',
+  EventPage: 'Events in feed order (by position); keep next_cursor and ask again for what came after.',
+  TimelinePage: 'A ticket\'s timeline entries, oldest first; follow next_cursor for more.',
+};
