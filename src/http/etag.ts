@@ -1,4 +1,11 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** For a POST that creates: the collection the new resource lives in; Location is `<createdAt>/<id>`. */
+    createdAt?: string;
+  }
+}
 import { badRequest } from './problem.ts';
 
 export const etagOf = (version: number) => `"${version}"`;
@@ -21,4 +28,28 @@ export function ifMatchVersion(request: FastifyRequest): number | undefined {
 export function withEtag<T extends { version: number }>(reply: FastifyReply, entity: T): T {
   reply.header('etag', etagOf(entity.version));
   return entity;
+}
+
+/** Answers 201 with the created entity, its Location (from the route's `createdAt`) and ETag. */
+export function sendCreated<T extends { id: string; version: number }>(reply: FastifyReply, entity: T) {
+  const base = reply.request.routeOptions.config.createdAt;
+  if (base) reply.header('location', `${base}/${entity.id}`);
+  return reply.code(201).send(withEtag(reply, entity));
+}
+
+/**
+ * The headers a stored answer had the first time, by the same rules: ETag from the entity's
+ * version, Location from the route's `createdAt` (idempotent replays send them again).
+ */
+export function replayHeaders(reply: FastifyReply, status: number, body: string): void {
+  if (status >= 300) return;
+  let entity: { id?: unknown; version?: unknown };
+  try {
+    entity = JSON.parse(body) as typeof entity;
+  } catch {
+    return;
+  }
+  if (typeof entity?.version === 'number') reply.header('etag', etagOf(entity.version));
+  const base = reply.request.routeOptions.config.createdAt;
+  if (status === 201 && base && typeof entity.id === 'string') reply.header('location', `${base}/${entity.id}`);
 }

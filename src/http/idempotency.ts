@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Db, Tx } from '../db/types.ts';
 import type { ChangeContext } from '../db/context.ts';
 import { badRequest, conflict, Problem } from './problem.ts';
+import { replayHeaders } from './etag.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -163,6 +164,7 @@ export const idempotencyPlugin = fp(
         });
       }
       const status = existing.response_status ?? 200;
+      replayHeaders(reply, status, existing.response_body ?? '');
       reply
         .code(status)
         .header('idempotent-replayed', 'true')

@@ -270,7 +270,7 @@ export function withProblems(doc: Doc, limited: ReadonlySet<string>): Doc {
  * authenticate, 429 when to retry; every /v1 response carries the rate limiter's headers (a
  * refused key is counted against the client's address); every response the CORS header.
  */
-export function withHeaders(doc: Doc, limited: ReadonlySet<string>): Doc {
+export function withHeaders(doc: Doc, limited: ReadonlySet<string>, creates: ReadonlySet<string>): Doc {
   const schemas = (doc.components?.schemas ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
   const versioned = (r: Response) => {
     const refName = r.content?.['application/json']?.schema?.$ref?.split('/').at(-1);
@@ -287,7 +287,7 @@ export function withHeaders(doc: Doc, limited: ReadonlySet<string>): Doc {
       for (const [status, r] of Object.entries(responses)) {
         const headers: Record<string, unknown> = { ...r.headers };
         if (status.startsWith('2') && versioned(r)) headers.ETag = h('ETag');
-        if (status === '201') headers.Location = h('Location');
+        if (status === '201' && creates.has(op.operationId ?? '')) headers.Location = h('Location');
         if (status.startsWith('2') && method === 'post' && isApi(path) && !isPublic(path)) headers['Idempotent-Replayed'] = h('Idempotent-Replayed');
         if (status === '401') headers['WWW-Authenticate'] = h('WWW-Authenticate');
         if (status === '429' || status === '503') headers['Retry-After'] = h('Retry-After');
@@ -318,12 +318,15 @@ export const openapiPlugin = fp(
     const limited = new Set<string>();
     // The operations that take no body at all as well as an empty object (ticket actions).
     const bodyOptional = new Set<string>();
+    // The operations that create a resource with a Location (their route's createdAt).
+    const creates = new Set<string>();
     app.addHook('onRoute', (route) => {
       const id = (route.schema as { operationId?: string } | undefined)?.operationId;
-      const config = route.config as { access?: Access; rateLimit?: unknown; bodyOptional?: boolean } | undefined;
+      const config = route.config as { access?: Access; rateLimit?: unknown; bodyOptional?: boolean; createdAt?: string } | undefined;
       if (id && config?.access) access.set(id, config.access);
       if (id && config?.rateLimit !== false) limited.add(id);
       if (id && config?.bodyOptional) bodyOptional.add(id);
+      if (id && config?.createdAt) creates.add(id);
     });
     await app.register(swagger, {
       openapi: {
@@ -353,7 +356,7 @@ export const openapiPlugin = fp(
         security: [{ apiKey: [] }],
       },
       transformObject: (documentObject) =>
-        withWebhooks(withHeaders(withProblems(withExamples(withFieldWords(withWords(withExactlyOne(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc), access, bodyOptional))), limited), limited)) as never,
+        withWebhooks(withHeaders(withProblems(withExamples(withFieldWords(withWords(withExactlyOne(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc), access, bodyOptional))), limited), limited, creates)) as never,
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },

@@ -17,6 +17,8 @@ describe('the headers the document declares', () => {
     for (const h of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']) expect(Number(created.headers[h]), h).toBeGreaterThanOrEqual(0);
     const replay = await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'Headers' }, headers: { 'idempotency-key': 'hdr-1' } });
     expect(replay.headers['idempotent-replayed']).toBe('true');
+    // A replay is the first answer again, headers included.
+    expect(replay.headers).toMatchObject({ location: `/v1/customers/${id}`, etag: '"1"' });
     expect((await t.request({ method: 'GET', url: `/v1/customers/${id}` })).headers.etag).toBe('"1"');
     const stale = await t.request({ method: 'PATCH', url: `/v1/customers/${id}`, payload: { name: 'Moved' }, headers: { 'if-match': '"7"' } });
     expect(stale.statusCode).toBe(412);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../../http/auth.ts';
-import { withEtag } from '../../http/etag.ts';
+import { sendCreated, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
 import { ApiKeyCreatedSchema, ApiKeyListQuery, ApiKeyPage, ApiKeySchema, CreateApiKey } from './api-keys.schemas.ts';
@@ -13,7 +13,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<service.ApiKeyDeps> = async
   app.post(
     '/v1/api-keys',
     {
-      config: { access },
+      config: { access, createdAt: '/v1/api-keys' },
       schema: {
         operationId: 'apiKeys.create',
         tags,
@@ -25,7 +25,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<service.ApiKeyDeps> = async
       // The stored replay never holds the secret: only its hash exists at rest.
       const ctx = changeContext(request, { status: 201, present: (r) => ({ ...(r as object), secret: null }) });
       const created = await service.createApiKey(deps, ctx, request.body);
-      return reply.code(201).header('location', `/v1/api-keys/${created.id}`).send(withEtag(reply, created));
+      return sendCreated(reply, created);
     },
   );
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../../http/auth.ts';
-import { ifMatchVersion, withEtag } from '../../http/etag.ts';
+import { ifMatchVersion, sendCreated, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
 import { AssetListQuery, AssetPage, AssetSchema, CreateAsset, UpdateAsset } from './assets.schemas.ts';
@@ -13,7 +13,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<service.AssetDeps> = async (
   app.post(
     '/v1/customers/:id/assets',
     {
-      config: { access: ROLES.staffWrite },
+      config: { access: ROLES.staffWrite, createdAt: '/v1/assets' },
       schema: {
         operationId: 'assets.create',
         tags,
@@ -24,7 +24,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<service.AssetDeps> = async (
     },
     async (request, reply) => {
       const created = await service.createAsset(deps, changeContext(request), request.params.id, request.body);
-      return reply.code(201).header('location', `/v1/assets/${created.id}`).send(withEtag(reply, created));
+      return sendCreated(reply, created);
     },
   );
 

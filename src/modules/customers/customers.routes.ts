@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../../http/auth.ts';
-import { ifMatchVersion, withEtag } from '../../http/etag.ts';
+import { ifMatchVersion, sendCreated, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
 import {
@@ -21,7 +21,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<service.CustomerDeps> = a
   app.post(
     '/v1/customers',
     {
-      config: { access: ROLES.staffWrite },
+      config: { access: ROLES.staffWrite, createdAt: '/v1/customers' },
       schema: {
         operationId: 'customers.create',
         tags,
@@ -31,7 +31,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<service.CustomerDeps> = a
     },
     async (request, reply) => {
       const created = await service.createCustomer(deps, changeContext(request), request.body);
-      return reply.code(201).header('location', `/v1/customers/${created.id}`).send(withEtag(reply, created));
+      return sendCreated(reply, created);
     },
   );
 
@@ -79,7 +79,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<service.CustomerDeps> = a
   app.put(
     '/v1/customers/by-external-ref/:ref',
     {
-      config: { access: ROLES.staffWrite },
+      config: { access: ROLES.staffWrite, createdAt: '/v1/customers' },
       schema: {
         operationId: 'customers.upsertByExternalRef',
         tags,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES, actorOf } from '../../http/auth.ts';
 import { FollowUpPage, FollowUpQuery } from './follow-ups.schemas.ts';
 import { listFollowUps } from './follow-ups.service.ts';
-import { ifMatchVersion, withEtag } from '../../http/etag.ts';
+import { ifMatchVersion, sendCreated, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
 import { CalendarListQuery, CalendarPage, CalendarSchema, CreateCalendar, UpdateCalendar } from './calendars.schemas.ts';
@@ -17,10 +17,10 @@ export const slaRoutes: FastifyPluginAsyncTypebox<calendars.CalendarDeps> = asyn
 
   app.post(
     '/v1/calendars',
-    { config: { access: ROLES.managers }, schema: { operationId: 'calendars.create', tags, body: CreateCalendar, response: { 201: ref(CalendarSchema), ...problemResponses(422) } } },
+    { config: { access: ROLES.managers, createdAt: '/v1/calendars' }, schema: { operationId: 'calendars.create', tags, body: CreateCalendar, response: { 201: ref(CalendarSchema), ...problemResponses(422) } } },
     async (request, reply) => {
       const created = await calendars.createCalendar(deps, changeContext(request), request.body);
-      return reply.code(201).header('location', `/v1/calendars/${created.id}`).send(withEtag(reply, created));
+      return sendCreated(reply, created);
     },
   );
   app.get(
@@ -44,10 +44,10 @@ export const slaRoutes: FastifyPluginAsyncTypebox<calendars.CalendarDeps> = asyn
 
   app.post(
     '/v1/sla-policies',
-    { config: { access: ROLES.managers }, schema: { operationId: 'slaPolicies.create', tags, body: CreateSlaPolicy, response: { 201: ref(SlaPolicySchema), ...problemResponses(422) } } },
+    { config: { access: ROLES.managers, createdAt: '/v1/sla-policies' }, schema: { operationId: 'slaPolicies.create', tags, body: CreateSlaPolicy, response: { 201: ref(SlaPolicySchema), ...problemResponses(422) } } },
     async (request, reply) => {
       const created = await policies.createPolicy(deps, changeContext(request), request.body);
-      return reply.code(201).header('location', `/v1/sla-policies/${created.id}`).send(withEtag(reply, created));
+      return sendCreated(reply, created);
     },
   );
   app.get(

@@ -1,4 +1,4 @@
-import { withEtag } from '../../http/etag.ts';
+import { sendCreated, withEtag } from '../../http/etag.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../../http/auth.ts';
 import { changeContext } from '../../http/idempotency.ts';
@@ -11,7 +11,7 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
   app.post(
     '/v1/tickets/:id/surveys',
     {
-      config: { access: ROLES.staffWrite },
+      config: { access: ROLES.staffWrite, createdAt: '/v1/surveys' },
       schema: {
         operationId: 'surveys.create',
         tags,
@@ -23,7 +23,7 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
       // A replay with the same Idempotency-Key answers without the token: it is never stored.
       const ctx = changeContext(request, { present: (r) => ({ ...(r as object), token: null, respond_url: null }) });
       const created = await surveys.createSurvey(deps, ctx, request.params.id);
-      return reply.code(201).header('location', `/v1/surveys/${created.id}`).send(withEtag(reply, created));
+      return sendCreated(reply, created);
     },
   );
   app.get(

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES, actorOf } from '../../http/auth.ts';
-import { ifMatchVersion, withEtag } from '../../http/etag.ts';
+import { ifMatchVersion, sendCreated, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
 import { CreateTechnician, TechnicianListQuery, TechnicianPage, TechnicianSchema, UpdateTechnician, WorkloadSchema } from './technicians.schemas.ts';
@@ -14,12 +14,12 @@ export const technicianRoutes: FastifyPluginAsyncTypebox<service.TechnicianDeps>
   app.post(
     '/v1/technicians',
     {
-      config: { access: ROLES.managers },
+      config: { access: ROLES.managers, createdAt: '/v1/technicians' },
       schema: { operationId: 'technicians.create', tags, body: CreateTechnician, response: { 201: one, ...problemResponses(422) } },
     },
     async (request, reply) => {
       const created = await service.createTechnician(deps, changeContext(request), request.body);
-      return reply.code(201).header('location', `/v1/technicians/${created.id}`).send(withEtag(reply, created));
+      return sendCreated(reply, created);
     },
   );
 

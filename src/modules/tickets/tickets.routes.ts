@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES, actorOf } from '../../http/auth.ts';
-import { ifMatchVersion, withEtag } from '../../http/etag.ts';
+import { ifMatchVersion, sendCreated, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref, asStored } from '../../http/schemas.ts';
 import { CreateNote, CreateTicket, TicketListQuery, TicketPage, TicketSchema, TimelineEntrySchema, TimelinePage, TimelineQuery, UpdateTicket } from './tickets.schemas.ts';
@@ -18,7 +18,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
   app.post(
     '/v1/tickets',
     {
-      config: { access: ROLES.staffWrite },
+      config: { access: ROLES.staffWrite, createdAt: '/v1/tickets' },
       schema: {
         operationId: 'tickets.create',
         tags,
@@ -28,7 +28,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
     },
     async (request, reply) => {
       const created = await commands.createTicket(deps, changeContext(request), request.body);
-      return reply.code(201).header('location', `/v1/tickets/${created.id}`).send(withEtag(reply, created));
+      return sendCreated(reply, created);
     },
   );
 
