@@ -203,6 +203,22 @@ export function withExamples(doc: Doc): Doc {
   return doc;
 }
 
+/** A component served inline for speed (NullableRef) is shown as what it is: `anyOf: [$ref, null]`. */
+export function withNamedRefs<T>(node: T): T {
+  if (Array.isArray(node)) node.forEach(withNamedRefs);
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    const name = o['x-ref'];
+    if (typeof name === 'string') {
+      for (const key of Object.keys(o)) delete o[key];
+      o.anyOf = [{ $ref: `#/components/schemas/${name}` }, { type: 'null' }];
+      return node;
+    }
+    Object.values(o).forEach(withNamedRefs);
+  }
+  return node;
+}
+
 /**
  * "Exactly one of" rules, which the services check themselves (a 422 naming the rule, clearer
  * than a schema's "must match exactly one"), are marked on the request schema with
@@ -356,7 +372,7 @@ export const openapiPlugin = fp(
         security: [{ apiKey: [] }],
       },
       transformObject: (documentObject) =>
-        withWebhooks(withHeaders(withProblems(withExamples(withFieldWords(withWords(withExactlyOne(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc), access, bodyOptional))), limited), limited, creates)) as never,
+        withWebhooks(withHeaders(withProblems(withExamples(withFieldWords(withWords(withExactlyOne(withNamedRefs(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc)), access, bodyOptional))), limited), limited, creates)) as never,
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },

@@ -26,6 +26,18 @@ export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null
   return Type.Unsafe<Static<T> | null>(Type.Union([schema, Type.Null()]));
 }
 
+/**
+ * `T | null` for a named component, served fast: the server's schema is the component
+ * inlined with `type: [object, null]` (fast-json-stringify writes it directly, where an
+ * `anyOf` would validate every value against each branch first), marked `x-ref` so the
+ * document shows it as `anyOf: [$ref, null]` (withNamedRefs in http/openapi.ts).
+ */
+export function NullableRef<T extends TSchema & { $id?: string }>(schema: T): TUnsafe<Static<T> | null> {
+  const { $id, description: _description, ...inline } = schema as unknown as Record<string, unknown>;
+  if (typeof $id !== 'string') throw new Error('NullableRef() needs a schema with an $id');
+  return Type.Unsafe<Static<T> | null>({ ...inline, type: ['object', 'null'], 'x-ref': $id });
+}
+
 /** A string enum rendered as `{ type: string, enum: [...] }`, which SDK generators turn into enums. */
 export function StringEnum<const T extends readonly string[]>(values: T, opts: Record<string, unknown> = {}): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });

@@ -31,12 +31,14 @@ const api: HelmetOptions = {
   frameguard: { action: 'deny' },
 };
 
-const API_HEADERS = { ...helmetHeaders(api), 'cache-control': 'no-store' };
-// The reference page at /docs loads its own scripts and styles.
-const DOCS_HEADERS = helmetHeaders({ ...api, contentSecurityPolicy: false });
-
 /** The headers a browser script may read from a cross-origin response. */
 export const EXPOSED_HEADERS = ['ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id'];
+// CORS on every answer: constant, so it is part of the one recorded header set.
+const CORS_HEADERS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED_HEADERS.join(', ') };
+
+const API_HEADERS = { ...helmetHeaders(api), 'cache-control': 'no-store', ...CORS_HEADERS };
+// The reference page at /docs loads its own scripts and styles.
+const DOCS_HEADERS = { ...helmetHeaders({ ...api, contentSecurityPolicy: false }), ...CORS_HEADERS };
 
 export const securityHeadersPlugin = fp(
   async (app: FastifyInstance) => {
@@ -44,13 +46,15 @@ export const securityHeadersPlugin = fp(
     // A key travels only in the Authorization header a script sets itself, and credentials
     // are never allowed, so another site gains nothing it could not do with a key it holds.
     // The survey pages a company builds call the public survey routes from the customer's browser.
-    await app.register(cors, {
+    // Every answer carries the constant CORS headers above; @fastify/cors answers the
+    // preflights, registered in a context of its own so its hook runs for OPTIONS only.
+    await app.register(async (preflight) => preflight.register(cors, {
       origin: '*',
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Request-Id'],
       exposedHeaders: EXPOSED_HEADERS,
       maxAge: 86_400,
-    });
+    }));
     app.addHook('onRequest', async (request, reply) => {
       reply.headers(request.url.startsWith('/docs') ? DOCS_HEADERS : API_HEADERS);
     });

@@ -1,6 +1,6 @@
 import { ChurnFactorSchema } from '../churn/churn.schemas.ts';
 import Type, { type Static } from 'typebox';
-import { Email, ListQueryBase, Nullable, Page, Phone, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+import { Email, ListQueryBase, Nullable, NullableRef, Page, Phone, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
 export const CustomerKind = StringEnum(['person', 'company'] as const);
 export const CustomerTier = StringEnum(['vip', 'key', 'standard'] as const);
@@ -42,7 +42,7 @@ export const CustomerSchema = Type.Object(
     tier: CustomerTier,
     tags: Type.Array(Type.String({ maxLength: 50 }), { maxItems: 50 }),
     status: CustomerStatus,
-    churn_risk: Nullable(Type.Unsafe<Static<typeof ChurnRiskSchema>>({ $ref: 'ChurnRisk#' })),
+    churn_risk: NullableRef(ChurnRiskSchema),
     created_at: Timestamp,
     updated_at: Timestamp,
     version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),

@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, ref, registerShared } from '../../http/schemas.ts';
+import { ListQueryBase, Nullable, NullableRef, Page, StringEnum, Timestamp, Uuid, ref, registerShared } from '../../http/schemas.ts';
 import { ExternalRef } from '../customers/customers.schemas.ts';
 
 export const TICKET_TYPES = ['inquiry', 'repair', 'installation', 'maintenance', 'replacement', 'return', 'complaint', 'care'] as const;
@@ -131,7 +131,7 @@ export const TicketSchema = Type.Object(
     status: Status,
     tier: Type.Integer({ format: 'int32', minimum: 1, maximum: 3 }),
     technician_id: Nullable(Uuid),
-    assignment: Nullable(ref(Assignment)),
+    assignment: NullableRef(Assignment),
     hold_reason: Nullable(StringEnum(['waiting_customer', 'waiting_parts'] as const)),
     complaint_major: Type.Boolean(),
     linked_ticket_id: Nullable(Uuid),
@@ -139,9 +139,9 @@ export const TicketSchema = Type.Object(
     resolved_at: Nullable(Timestamp),
     closed_at: Nullable(Timestamp),
     cancelled_at: Nullable(Timestamp),
-    resolution: Nullable(ref(Resolution)),
-    warranty_decision: Nullable(ref(WarrantyDecision)),
-    follow_up: Nullable(ref(FollowUpRecord)),
+    resolution: NullableRef(Resolution),
+    warranty_decision: NullableRef(WarrantyDecision),
+    follow_up: NullableRef(FollowUpRecord),
     reopen_count: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 }),
     sla: Type.Object(
       {
