@@ -11,12 +11,12 @@ import { ApiKeyCache } from './http/key-cache.ts';
 import { Invalidations } from './db/invalidations.ts';
 import { SlaSettingsCache } from './modules/sla/sla-settings.service.ts';
 import { authPlugin } from './http/auth.ts';
-import { errorsPlugin } from './http/errors.ts';
+import { clientErrorHandler, errorsPlugin, frameworkErrorHandler } from './http/errors.ts';
 import { idempotencyPlugin } from './http/idempotency.ts';
 import { observabilityPlugin } from './http/observability.ts';
 import { openapiPlugin } from './http/openapi.ts';
 import { securityHeadersPlugin } from './http/security-headers.ts';
-import { validatorCompiler } from './http/validation.ts';
+import { boundJsonDepth, validatorCompiler } from './http/validation.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { assetRoutes } from './modules/assets/assets.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -87,9 +87,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1_048_576,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     routerOptions: { maxParamLength: 300 },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   })
     .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
+  boundJsonDepth(app);
 
   // Every /v1 route must say who may call it: a route without `access` fails at start-up
   // instead of silently becoming public. Routes of infrastructure plugins are public.

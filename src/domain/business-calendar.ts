@@ -1,3 +1,4 @@
+import { RuleViolated } from './errors.ts';
 /**
  * Business-time arithmetic on a calendar: working spans per weekday in an IANA timezone,
  * holidays, and make-up working days (调休) that are worked with Monday's hours. Pure: no
@@ -22,8 +23,21 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** Ten years of days without a working minute means the calendar has none. */
 const MAX_DAYS = 3_660;
+const YEAR_DAYS = 365;
 
-export class CalendarError extends Error {}
+/**
+ * A calendar that cannot compute. Written calendars are checked before they are stored; one
+ * that still fails (a calendar stored before a check existed) is a broken rule of its
+ * calendar, answered 422 calendar-invalid, never a 500.
+ */
+export class CalendarError extends RuleViolated {
+  /** What is wrong, without the sentence around it. */
+  readonly reason: string;
+  constructor(reason: string) {
+    super('calendar-invalid', `The SLA calendar cannot compute: ${reason}.`);
+    this.reason = reason;
+  }
+}
 
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timezone: string): Intl.DateTimeFormat {
@@ -167,6 +181,37 @@ export class BusinessCalendar {
       }
     }
     throw new CalendarError('no working time within ten years');
+  }
+
+  /** Working minutes of a local date by the calendar's rules: a holiday none, a make-up day Monday's, else its weekday's. */
+  minutesOn(iso: string): number {
+    const date = new Date(`${iso}T00:00:00Z`);
+    const spans = this.#holidays.has(iso) ? [] : this.#workdays.has(iso) ? this.#hours.mon : this.#hours[WEEKDAYS[date.getUTCDay()]!];
+    return spans.reduce((sum, [a, b]) => sum + (b - a), 0);
+  }
+
+  /**
+   * The fewest working minutes in any 365 days from the local date of `from` until a year past
+   * the last date the calendar lists (holidays, make-up days): what a target can count on.
+   * After the last listed date every year repeats the weekly hours, so later years add nothing.
+   */
+  leanestYearMinutes(from: Date): number {
+    const l = localParts(from.getTime(), this.timezone);
+    const start = Date.UTC(l.y, l.m - 1, l.d);
+    const listed = [...this.#holidays, ...this.#workdays].map((iso) => Date.parse(`${iso}T00:00:00Z`)).filter((t) => t >= start);
+    const until = Math.min(Math.max(start, ...listed) + YEAR_DAYS * DAY, start + MAX_DAYS * DAY);
+    const minutes: number[] = [];
+    for (let day = start; day <= until; day += DAY) {
+      const d = new Date(day);
+      minutes.push(this.minutesOn(isoDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate())));
+    }
+    let window = minutes.slice(0, YEAR_DAYS).reduce((a, b) => a + b, 0);
+    let leanest = window;
+    for (let i = YEAR_DAYS; i < minutes.length; i++) {
+      window += minutes[i]! - minutes[i - YEAR_DAYS]!;
+      leanest = Math.min(leanest, window);
+    }
+    return leanest;
   }
 
   /** The instant at which `ms` of working time, counted from `from`, have passed. */

@@ -1,7 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError, NotFound, type FieldError } from '../domain/errors.ts';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { Problem, badRequest, fromDomain, unavailable } from './problem.ts';
+import { securityHeadersFor } from './security-headers.ts';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -121,3 +124,42 @@ export const errorsPlugin = fp(
   },
   { name: 'errors' },
 );
+
+/**
+ * Errors fastify answers before a route is found (fastify's `frameworkErrors`): a malformed
+ * %-escape in the path, a path parameter over the router's limit. problem+json with the
+ * request id and the usual headers, like every other answer.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const problem =
+    err.code === 'FST_ERR_BAD_URL'
+      ? new Problem('bad-request', 'The URL has a malformed %-escape.')
+      : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new Problem('uri-too-long', 'A path parameter is longer than 300 characters.')
+        : toProblem(err);
+  reply.headers(securityHeadersFor(request.url ?? '/')).header('x-request-id', request.id);
+  return sendProblem(request, reply, problem);
+}
+
+const CLIENT_ERRORS: Record<string, ProblemArgs> = {
+  ERR_HTTP_REQUEST_TIMEOUT: ['request-timeout', 'The request did not arrive in time.'],
+  HPE_HEADER_OVERFLOW: ['headers-too-large', 'The request line and headers are over 16 KiB.'],
+};
+type ProblemArgs = ConstructorParameters<typeof Problem>;
+
+/**
+ * Requests Node's HTTP parser refuses before fastify sees them (headers over the limit, a
+ * timeout, a malformed request line): answered on the socket as problem+json with the usual
+ * headers and a request id, instead of Node's bare JSON.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const args = CLIENT_ERRORS[err.code ?? ''] ?? (['bad-request', 'The request could not be parsed as HTTP.'] as ProblemArgs);
+  const problem = new Problem(...args);
+  const body = JSON.stringify(problem.body());
+  const headers = { ...securityHeadersFor('/'), 'content-type': 'application/problem+json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': randomUUID(), connection: 'close' };
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${problem.status} ${problem.title}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}

@@ -1058,6 +1058,8 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
 };
 
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
+  "surveys.create": {},
+  "jobs.run": {},
   "customers.create": {
     "name": "张伟",
     "kind": "person",

@@ -120,6 +120,9 @@ export function Page<T extends TSchema & { $id?: string }>(item: T, id: string) 
   );
 }
 
+/** The body of an operation that takes none: nothing, or an empty object; anything else is refused. */
+export const NoBody = Type.Object({}, { additionalProperties: false, description: 'No body, or an empty object.' });
+
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 /** Error responses every authenticated route can give. */

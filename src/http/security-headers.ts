@@ -40,6 +40,9 @@ const API_HEADERS = { ...helmetHeaders(api), 'cache-control': 'no-store', ...COR
 // The reference page at /docs loads its own scripts and styles.
 const DOCS_HEADERS = { ...helmetHeaders({ ...api, contentSecurityPolicy: false }), ...CORS_HEADERS };
 
+/** The headers every answer carries, for the answers sent outside the request lifecycle (framework and client errors). */
+export const securityHeadersFor = (url: string): Record<string, string> => (url.startsWith('/docs') ? DOCS_HEADERS : API_HEADERS);
+
 export const securityHeadersPlugin = fp(
   async (app: FastifyInstance) => {
     // CORS as GitHub's API does it: any origin may call, because nothing rides on cookies.
@@ -56,7 +59,7 @@ export const securityHeadersPlugin = fp(
       maxAge: 86_400,
     }));
     app.addHook('onRequest', async (request, reply) => {
-      reply.headers(request.url.startsWith('/docs') ? DOCS_HEADERS : API_HEADERS);
+      reply.headers(securityHeadersFor(request.url));
     });
   },
   { name: 'security-headers' },

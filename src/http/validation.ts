@@ -1,5 +1,6 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifySchemaCompiler, preValidationHookHandler } from 'fastify';
+import { badRequest } from './problem.ts';
 import type { TSchema } from 'typebox';
 
 const INTEGER = /^-?\d{1,15}$/;
@@ -36,4 +37,45 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
     }
     return (inner as (v: unknown) => unknown)(value) as never;
   };
+};
+
+/** How deep a JSON body may nest; no request of this API needs more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether JSON text nests deeper than `max`: one pass over the text, before anything parses or walks it. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return false;
+}
+
+/**
+ * JSON bodies are parsed by fastify's own parser (with its prototype-poisoning guards), after a
+ * refusal of bodies nested deeper than MAX_JSON_DEPTH: a few kilobytes of brackets would
+ * otherwise overflow the stack of whatever walks the body (validation, fingerprinting).
+ */
+export function boundJsonDepth(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
+      return done(badRequest(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`, [{ path: '/body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]), undefined);
+    }
+    return parse(request, body as string, done);
+  });
+}
+
+/** For operations that take no body: none at all (curl -X POST) is the same as an empty object. */
+export const emptyBodyIsObject: preValidationHookHandler = async (request) => {
+  if (request.body === undefined || request.body === null) request.body = {};
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../http/auth.ts';
-import { problemResponses, ref } from '../http/schemas.ts';
+import { NoBody, problemResponses, ref } from '../http/schemas.ts';
+import { emptyBodyIsObject } from '../http/validation.ts';
 import { JobList, JobParams, JobRunPage, JobRunSchema, JobRunsQuery } from './jobs.schemas.ts';
 import * as service from './jobs.service.ts';
 
@@ -16,11 +17,13 @@ export const jobRoutes: FastifyPluginAsyncTypebox<Omit<service.JobDeps, 'log'>> 
   app.post(
     '/v1/jobs/:name/run',
     {
-      config: { access: ROLES.managers, idempotent: false },
+      config: { access: ROLES.managers, idempotent: false, bodyOptional: true },
+      preValidation: emptyBodyIsObject,
       schema: {
         operationId: 'jobs.run',
         tags,
         params: JobParams,
+        body: NoBody,
         response: { 200: ref(JobRunSchema), ...problemResponses(404, 409) },
       },
     },

@@ -147,3 +147,33 @@ describe('business calendar, by property', () => {
     );
   });
 });
+
+describe('the working time a calendar offers in its leanest year', () => {
+  const from = new Date('2026-03-02T01:00:00Z'); // Monday 09:00 in Shanghai
+
+  it('counts a date as a holiday (none), a make-up day (Monday\'s hours) or its weekday', () => {
+    const cal = new BusinessCalendar({ ...lunch, holidays: ['2026-10-01'], workdays: ['2026-10-10'] });
+    expect(cal.minutesOn('2026-03-02')).toBe(480); // Monday with a lunch break
+    expect(cal.minutesOn('2026-03-04')).toBe(540);
+    expect(cal.minutesOn('2026-03-07')).toBe(0); // Saturday
+    expect(cal.minutesOn('2026-10-01')).toBe(0); // a Thursday, but a holiday
+    expect(cal.minutesOn('2026-10-10')).toBe(480); // a Saturday worked as a Monday
+  });
+
+  it('is a year of weekly hours when nothing is listed', () => {
+    // 365 days from a Monday: 52 weeks and one Monday, 9 hours a weekday.
+    expect(new BusinessCalendar(nineToSix()).leanestYearMinutes(from)).toBe((52 * 5 + 1) * 540);
+  });
+
+  it('is the year the listed holidays thin out most, and zero when a year has no working time', () => {
+    const sundays = { ...nineToSix(), hours: { ...nineToSix().hours, mon: [], tue: [], wed: [], thu: [], fri: [], sun: [['09:00', '10:00']] as [string, string][] } };
+    const firstSunday = Date.parse('2026-03-08T00:00:00Z');
+    const listed = (n: number, skip = 0) => Array.from({ length: n }, (_, i) => new Date(firstSunday + (i + skip) * 7 * 86_400_000).toISOString().slice(0, 10));
+    expect(new BusinessCalendar({ ...sundays, holidays: listed(10) }).leanestYearMinutes(from)).toBe(52 * 60 - 10 * 60);
+    // Holidays a year ahead still count: the leanest window is the one they fill.
+    expect(new BusinessCalendar({ ...sundays, holidays: listed(30, 60) }).leanestYearMinutes(from)).toBe(52 * 60 - 30 * 60);
+    expect(new BusinessCalendar({ ...sundays, holidays: listed(53) }).leanestYearMinutes(from)).toBe(0);
+    // Holidays already past do not count.
+    expect(new BusinessCalendar({ ...sundays, holidays: ['2026-03-01'] }).leanestYearMinutes(from)).toBe(52 * 60);
+  });
+});

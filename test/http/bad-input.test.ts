@@ -123,3 +123,60 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     }
   });
 });
+
+describe('errors answered before a route is found', () => {
+  it('a malformed %-escape and an over-long path parameter are problem+json with the request id and the usual headers', async () => {
+    const escape = await t.request({ method: 'GET', url: '/v1/customers/%E0%A4%A' });
+    expect(problem(escape, 400)).toMatchObject({ type: 'https://aftercare.dev/problems/bad-request' });
+    const long = await t.request({ method: 'GET', url: `/v1/customers/${'a'.repeat(400)}` });
+    expect(problem(long, 414)).toMatchObject({ type: 'https://aftercare.dev/problems/uri-too-long' });
+    for (const res of [escape, long]) {
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+    }
+  });
+
+  it('headers over the limit, refused by the HTTP parser, are problem+json too', async () => {
+    const { createConnection } = await import('node:net');
+    const base = new URL(await t.app.listen({ port: 0, host: '127.0.0.1' }));
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection({ host: base.hostname, port: Number(base.port) }, () => {
+        socket.write(`GET /v1/customers HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      });
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk));
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+    const [head, body] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head).toMatch(/content-type: application\/problem\+json/i);
+    expect(head).toMatch(/x-request-id: [0-9a-f-]{36}/i);
+    expect(head).toMatch(/x-content-type-options: nosniff/i);
+    expect(JSON.parse(body!)).toMatchObject({ status: 431, type: 'https://aftercare.dev/problems/headers-too-large' });
+  });
+});
+
+describe('bodies', () => {
+  it('a body nested thousands of levels deep is a 400 before anything walks it, Idempotency-Key or not', async () => {
+    const deep = '['.repeat(4_000) + ']'.repeat(4_000);
+    for (const url of [`/v1/tickets/${customerId}/surveys`, '/v1/customers', '/v1/jobs/housekeeping/run']) {
+      const res = await t.request({ method: 'POST', url, headers: { 'content-type': 'application/json', 'idempotency-key': `deep-${url}` }, payload: deep });
+      expect(problem(res, 400).errors).toEqual([{ path: '/body', message: 'nests deeper than 32 levels' }]);
+    }
+    // Brackets inside strings are text, not nesting.
+    const text = await t.request({ method: 'POST', url: '/v1/customers', payload: { name: '[['.repeat(100) } });
+    expect(text.statusCode, text.body).toBe(201);
+  });
+
+  it('an operation that takes no body accepts none or an empty object, and refuses anything else', async () => {
+    const res = await t.request({ method: 'POST', url: '/v1/jobs/housekeeping/run', payload: { now: true } });
+    expect(problem(res, 400).errors).toEqual([{ path: '/body/now', message: 'is not a known field' }]);
+    // (A run claims its job at this instant: the clock moves between runs.)
+    t.clock.advance(1_000);
+    expect((await t.request({ method: 'POST', url: '/v1/jobs/housekeeping/run' })).statusCode).toBe(200);
+    t.clock.advance(1_000);
+    expect((await t.request({ method: 'POST', url: '/v1/jobs/housekeeping/run', payload: {} })).statusCode).toBe(200);
+  });
+});

@@ -53,6 +53,18 @@ describe('ticket intake', () => {
     expect((await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: customer.id, type: 'repair', channel: 'web', category: 'x', subject: 's', complaint_major: true } })).statusCode).toBe(422);
   });
 
+  it('refuses a reported_at more than 365 days back, which the clocks cannot span, and takes one within it', async () => {
+    const back = (days: number) => new Date(t.clock.now().getTime() - days * 86_400_000).toISOString();
+    for (const days of [366, 4_000]) {
+      const res = await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: customer.id, type: 'repair', channel: 'web', category: 'x', subject: 's', reported_at: back(days) } });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toMatchObject({ type: 'https://aftercare.dev/problems/reported-too-long-ago', errors: [{ path: '/body/reported_at' }] });
+    }
+    const old = await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: customer.id, type: 'repair', channel: 'web', category: 'x', subject: 's', reported_at: back(364) } });
+    expect(old.statusCode, old.body).toBe(201);
+    expect((await t.request({ method: 'GET', url: `/v1/tickets/${old.json().id}/sla` })).statusCode).toBe(200);
+  });
+
   it('filters lists and finds Chinese and Latin text with q', async () => {
     await open({ subject: '冰箱不制冷', description: 'Fridge stopped cooling after power cut', category: 'fridge', priority: 'urgent' });
     await open({ subject: 'Sofa leg broken', category: 'sofa', type: 'complaint', channel: 'email' });

@@ -1,4 +1,5 @@
 import { ALWAYS_CALENDAR_ID, BUSINESS_CALENDAR_ID } from '../../migrations/2026-11-24T0900_sla.ts';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstMatch } from '../../src/domain/policy-match.ts';
 import { createTestApp, openInstance, type TestApp } from '../helpers/app.ts';
@@ -45,6 +46,60 @@ describe('calendars', () => {
     expect((await bad({ hours: week([['09:00', '24:30']]) })).statusCode).toBe(400);
     expect((await bad({ hours: { mon: [] } })).statusCode).toBe(400);
     expect((await bad({ holidays: ['2026-13-01'] })).statusCode).toBe(400);
+  });
+
+  it('refuses a calendar or policy under which a clock could never fall due, naming the field', async () => {
+    const post = (payload: Record<string, unknown>) => t.request({ method: 'POST', url: '/v1/calendars', payload: { name: 'x', timezone: 'Asia/Shanghai', ...payload } });
+    const none = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+    // Every day empty but one make-up Saturday: the make-up day runs out.
+    const makeUpOnly = await post({ hours: none, workdays: ['2026-03-07'] });
+    expect(makeUpOnly.statusCode).toBe(422);
+    expect(makeUpOnly.json()).toMatchObject({ type: 'https://aftercare.dev/problems/calendar-invalid', errors: [{ path: '/body/hours' }] });
+    // Sunday hours, with the next thousand Sundays as holidays.
+    const firstSunday = Date.parse('2026-03-08T00:00:00Z');
+    const sundays = Array.from({ length: 1000 }, (_, i) => new Date(firstSunday + i * 7 * 86_400_000).toISOString().slice(0, 10));
+    const sundaysOff = await post({ hours: { ...none, sun: [['09:00', '17:00']] }, holidays: sundays });
+    expect(sundaysOff.statusCode).toBe(422);
+    expect(sundaysOff.json().errors).toEqual([{ path: '/body/holidays', message: 'leave a whole year without working time' }]);
+    // One minute a week is a calendar; a 525,600-minute target in it is not a policy.
+    const minute = await post({ hours: { ...none, wed: [['09:00', '09:01']] } });
+    expect(minute.statusCode, minute.body).toBe(201);
+    const policy = { name: 'Never due', position: 999, targets: { first_response: 60, resolution: 525_600, follow_up: 30 }, calendar_id: minute.json().id };
+    const unreachable = await t.request({ method: 'POST', url: '/v1/sla-policies', payload: policy });
+    expect(unreachable.statusCode).toBe(422);
+    expect(unreachable.json()).toMatchObject({ type: 'https://aftercare.dev/problems/sla-target-unreachable' });
+    expect(unreachable.json().errors.map((e: { path: string }) => e.path)).toEqual(['/body/targets/first_response', '/body/targets/resolution']);
+    // A calendar a policy uses cannot shrink below what the policy needs.
+    const office = (await post({ hours: week([['09:00', '18:00']]) })).json();
+    const used = await t.request({ method: 'POST', url: '/v1/sla-policies', payload: { ...policy, targets: { first_response: 60, resolution: 2_400, follow_up: 30 }, calendar_id: office.id } });
+    expect(used.statusCode, used.body).toBe(201);
+    const shrunk = await t.request({ method: 'PATCH', url: `/v1/calendars/${office.id}`, payload: { hours: { ...none, wed: [['09:00', '09:30']] } } });
+    expect(shrunk.statusCode).toBe(422);
+    expect(shrunk.json().errors[0]).toMatchObject({ path: '/body/hours' });
+    const raised = await t.request({ method: 'PATCH', url: `/v1/sla-policies/${used.json().id}`, payload: { targets: { first_response: 60, resolution: 200_000, follow_up: 30 } } });
+    expect(raised.statusCode).toBe(422);
+    expect(raised.json().errors).toEqual([expect.objectContaining({ path: '/body/targets/resolution' })]);
+  });
+
+  it('answers 422 calendar-invalid, never 500, for a calendar stored before these checks existed', async () => {
+    // A make-up day alone, with a policy using it: what an earlier version accepted.
+    const calendarId = '01900000-0000-7000-8000-0000000000c1';
+    const policyId = '01900000-0000-7000-8000-0000000000c2';
+    const empty = JSON.stringify({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] });
+    await sql`insert into calendars (id, name, timezone, hours, holidays, workdays, created_at, updated_at)
+              values (${calendarId}, 'Broken', 'Asia/Shanghai', ${empty}::jsonb, '{}', '{2026-03-07}', now(), now())`.execute(t.database.db);
+    await sql`insert into sla_policies (id, name, position, match, targets, calendar_id, warn_at_percent, pause_on, on_breach, active, created_at, updated_at)
+              values (${policyId}, 'Broken', 0, '{"channels":["on_site"]}', '{"first_response":60,"resolution":600,"follow_up":60}', ${calendarId}, 80, '{}', '{}', true, now(), now())`.execute(t.database.db);
+    // A change through the API tells every instance's policy cache.
+    expect((await t.request({ method: 'PATCH', url: `/v1/sla-policies/${policyId}`, payload: { name: 'Broken, stored long ago' } })).statusCode).toBe(200);
+    try {
+      const customer = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'On site' } })).json();
+      const res = await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: customer.id, type: 'repair', channel: 'on_site', category: 'oven', subject: 'Cold' } });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toMatchObject({ type: 'https://aftercare.dev/problems/calendar-invalid' });
+    } finally {
+      await sql`update sla_policies set active = false where id = ${policyId}`.execute(t.database.db);
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { applyKeyset } from '../../db/pagination.ts';
 import type { CalendarsTable, Db, Tx } from '../../db/types.ts';
@@ -29,4 +30,13 @@ export async function updateCalendar(tx: Tx, id: string, patch: Updateable<Calen
     .where('id', '=', id)
     .returning(CALENDAR_COLUMNS)
     .executeTakeFirstOrThrow();
+}
+
+/** The largest target (in minutes) of the policies counted in this calendar; 0 when none uses it. */
+export async function largestTargetUsing(tx: Tx, calendarId: string): Promise<number> {
+  const { rows } = await sql<{ largest: number | null }>`
+    select max(t.minutes::int) as largest
+    from sla_policies p, jsonb_each_text(p.targets) t(metric, minutes)
+    where p.calendar_id = ${calendarId} and t.minutes ~ '^[0-9]+$'`.execute(tx);
+  return rows[0]?.largest ?? 0;
 }

@@ -30,14 +30,28 @@ export function present(row: repo.CalendarRow) {
   };
 }
 
-/** A calendar must compute: known timezone, ordered non-overlapping spans, some working time, weekend make-up days. */
-export function checkCalendar(spec: CalendarSpec): void {
+/**
+ * A calendar must compute: known timezone, ordered non-overlapping spans, working hours on
+ * some weekday (make-up days alone run out), working time in every year from now on, weekend
+ * make-up days; and as much working time in its leanest year as the policies using it need.
+ * So a clock counted in it always falls due.
+ */
+export function checkCalendar(spec: CalendarSpec, now: Date, neededMinutes = 0): void {
   const errors: FieldError[] = [];
   try {
-    new BusinessCalendar(spec);
+    const cal = new BusinessCalendar(spec);
+    if (Object.values(spec.hours).every((spans) => !spans?.length)) {
+      errors.push({ path: '/body/hours', message: 'has no working hours on any weekday (make-up days alone run out)' });
+    } else {
+      const leanest = cal.leanestYearMinutes(now);
+      if (leanest === 0) errors.push({ path: '/body/holidays', message: 'leave a whole year without working time' });
+      else if (leanest < neededMinutes) {
+        errors.push({ path: '/body/hours', message: `give at most ${leanest} working minutes in a year, less than the ${neededMinutes} a policy using this calendar targets` });
+      }
+    }
   } catch (err) {
     if (!(err instanceof CalendarError)) throw err;
-    errors.push({ path: /timezone/.test(err.message) ? '/body/timezone' : '/body/hours', message: err.message });
+    errors.push({ path: /timezone/.test(err.reason) ? '/body/timezone' : '/body/hours', message: err.reason });
   }
   for (const day of spec.workdays) {
     const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
@@ -49,8 +63,8 @@ export function checkCalendar(spec: CalendarSpec): void {
 
 export async function createCalendar(deps: CalendarDeps, ctx: ChangeContext, input: CreateCalendar) {
   const spec: CalendarSpec = { timezone: input.timezone, hours: input.hours as CalendarSpec['hours'], holidays: input.holidays ?? [], workdays: input.workdays ?? [] };
-  checkCalendar(spec);
   const now = deps.clock.now();
+  checkCalendar(spec, now);
   return inChange(deps.db, ctx, async (tx) => {
     const row = await repo.insertCalendar(tx, {
       id: newId(),
@@ -91,7 +105,7 @@ export async function updateCalendar(deps: CalendarDeps, ctx: ChangeContext, id:
       holidays: patch.holidays ?? current.holidays,
       workdays: patch.workdays ?? current.workdays,
     };
-    checkCalendar(spec);
+    checkCalendar(spec, now, await repo.largestTargetUsing(tx, id));
     const { hours, ...rest } = patch;
     const row = await repo.updateCalendar(tx, id, { ...rest, ...(hours ? { hours: JSON.stringify(hours) } : {}) }, now);
     await recordAudit(tx, ctx, now, [{ action: 'updated', resource_type: 'calendar', resource_id: id, fields: Object.keys(patch) }]);

@@ -35,8 +35,9 @@ export async function updatePolicy(tx: Tx, id: string, patch: Updateable<SlaPoli
     .executeTakeFirstOrThrow();
 }
 
-export async function calendarExists(tx: Tx, id: string): Promise<boolean> {
-  return (await tx.selectFrom('calendars').select(sql<number>`1`.as('one')).where('id', '=', id).forShare().executeTakeFirst()) !== undefined;
+/** The calendar a policy is to use, locked for share: a concurrent change of the calendar waits, and checks against this policy. */
+export async function calendarForShare(tx: Tx, id: string) {
+  return tx.selectFrom('calendars').select(['timezone', 'hours', 'holidays', 'workdays']).where('id', '=', id).forShare().executeTakeFirst();
 }
 
 /** Active policies in match order, each with its calendar as JSON: one round trip for matching. */

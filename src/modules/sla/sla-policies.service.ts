@@ -8,6 +8,7 @@ import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../../db/audit.ts';
 import { notifySlaSettingsChanged } from './sla-settings.service.ts';
 import * as repo from './sla-policies.repository.ts';
+import { BusinessCalendar, type CalendarSpec } from '../../domain/business-calendar.ts';
 import type { CreateSlaPolicy, SlaPolicy, SlaPolicyListQuery, UpdateSlaPolicy } from './sla-policies.schemas.ts';
 
 export interface SlaPolicyDeps {
@@ -33,16 +34,23 @@ export function present(row: repo.PolicyRow): SlaPolicy {
   };
 }
 
-async function assertCalendar(tx: Tx, id: string): Promise<void> {
-  if (!(await repo.calendarExists(tx, id))) {
+/** The calendar exists, and its leanest year has the working time every target needs (else the clock could never fall due). */
+async function assertCalendar(tx: Tx, id: string, targets: Record<string, number | null | undefined>, now: Date): Promise<void> {
+  const row = await repo.calendarForShare(tx, id);
+  if (!row) {
     throw ruleViolated('calendar-not-found', `Calendar ${id} does not exist.`, [{ path: '/body/calendar_id', message: 'does not exist' }]);
   }
+  const leanest = new BusinessCalendar({ timezone: row.timezone, hours: row.hours as CalendarSpec['hours'], holidays: row.holidays, workdays: row.workdays }).leanestYearMinutes(now);
+  const errors = Object.entries(targets)
+    .filter(([, minutes]) => typeof minutes === 'number' && minutes > leanest)
+    .map(([metric, minutes]) => ({ path: `/body/targets/${metric}`, message: `${minutes} minutes is more than the ${leanest} working minutes calendar ${id} has in its leanest year` }));
+  if (errors.length) throw ruleViolated('sla-target-unreachable', `A target cannot be reached in calendar ${id}: ${errors.map((e) => e.message).join('; ')}.`, errors);
 }
 
 export async function createPolicy(deps: SlaPolicyDeps, ctx: ChangeContext, input: CreateSlaPolicy) {
   const now = deps.clock.now();
   return inChange(deps.db, ctx, async (tx) => {
-    await assertCalendar(tx, input.calendar_id);
+    await assertCalendar(tx, input.calendar_id, input.targets, now);
     const row = await repo.insertPolicy(tx, {
       id: newId(),
       name: input.name,
@@ -78,8 +86,9 @@ export async function listPolicies(deps: SlaPolicyDeps, q: SlaPolicyListQuery) {
 export async function updatePolicy(deps: SlaPolicyDeps, ctx: ChangeContext, id: string, patch: UpdateSlaPolicy, expectedVersion: number | undefined) {
   const now = deps.clock.now();
   return inChange(deps.db, ctx, async (tx) => {
-    assertVersion('SLA policy', id, await repo.lockPolicy(tx, id), expectedVersion);
-    if (patch.calendar_id) await assertCalendar(tx, patch.calendar_id);
+    const current = await repo.lockPolicy(tx, id);
+    assertVersion('SLA policy', id, current, expectedVersion);
+    if (patch.calendar_id || patch.targets) await assertCalendar(tx, patch.calendar_id ?? current!.calendar_id, (patch.targets ?? current!.targets) as Record<string, number | null>, now);
     const { match, targets, on_breach, ...rest } = patch;
     const row = await repo.updatePolicy(
       tx,

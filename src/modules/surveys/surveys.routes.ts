@@ -2,7 +2,8 @@ import { sendCreated, withEtag } from '../../http/etag.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../../http/auth.ts';
 import { changeContext } from '../../http/idempotency.ts';
-import { IdParams, ProblemSchema, problemResponses, ref } from '../../http/schemas.ts';
+import { IdParams, NoBody, ProblemSchema, problemResponses, ref } from '../../http/schemas.ts';
+import { emptyBodyIsObject } from '../../http/validation.ts';
 import { PublicAnswerResult, PublicSurveySchema, SurveyAnswer, SurveyListQuery, SurveyPage, SurveySchema, TokenParams } from './surveys.schemas.ts';
 import * as surveys from './surveys.service.ts';
 
@@ -11,11 +12,13 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
   app.post(
     '/v1/tickets/:id/surveys',
     {
-      config: { access: ROLES.staffWrite, createdAt: '/v1/surveys' },
+      config: { access: ROLES.staffWrite, createdAt: '/v1/surveys', bodyOptional: true },
+      preValidation: emptyBodyIsObject,
       schema: {
         operationId: 'surveys.create',
         tags,
         params: IdParams,
+        body: NoBody,
         response: { 201: ref(SurveySchema), ...problemResponses(404, 409) },
       },
     },

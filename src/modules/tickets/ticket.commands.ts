@@ -65,6 +65,8 @@ export function routingEntry(ctx: ChangeContext, ticketId: string, now: Date, ti
 }
 
 const REPORTED_AT_SKEW_MS = 5 * 60_000;
+/** How far back a ticket may say it was reported: its clocks are computed over that span. */
+const REPORTED_AT_MAX_AGE_MS = 365 * 86_400_000;
 const duplicateRef = (ref: string | null | undefined) => conflict(`A ticket with external_ref ${ref} already exists.`);
 const majorNeedsComplaint = () => ruleViolated('major-needs-complaint', 'Only a complaint can be major.', [{ path: '/body/complaint_major', message: 'is for complaints only' }]);
 
@@ -85,6 +87,9 @@ export async function createTicket(deps: TicketCommandDeps, ctx: ChangeContext, 
   const reportedAt = input.reported_at ? new Date(input.reported_at) : now;
   if (reportedAt.getTime() > now.getTime() + REPORTED_AT_SKEW_MS) {
     throw ruleViolated('reported-in-future', 'reported_at is in the future.', [{ path: '/body/reported_at', message: 'is in the future' }]);
+  }
+  if (reportedAt.getTime() < now.getTime() - REPORTED_AT_MAX_AGE_MS) {
+    throw ruleViolated('reported-too-long-ago', 'reported_at lies more than 365 days back.', [{ path: '/body/reported_at', message: 'is more than 365 days back' }]);
   }
   if (input.complaint_major && input.type !== 'complaint') throw majorNeedsComplaint();
   const customer = await repo.findCustomerForTicket(deps.db, { ...(input.customer_id ? { id: input.customer_id } : { external_ref: input.customer_external_ref! }) });

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { preValidationHookHandler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { ROLES } from '../../http/auth.ts';
 import { ifMatchVersion, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
+import { emptyBodyIsObject } from '../../http/validation.ts';
 import type { Role } from '../../db/types.ts';
 import { AssignBody, EscalateBody, FollowUpBody, HoldBody, NoteBody, ReasonBody, ResolveBody } from './tickets.actions.schemas.ts';
 import { act, type ActionRequest, type TicketCommandDeps } from './ticket.commands.ts';
@@ -12,10 +12,6 @@ import { TICKET_WORKERS } from './tickets.routes.ts';
 import { TicketSchema } from './tickets.schemas.ts';
 import type { TicketAction } from '../../domain/ticket-workflow.ts';
 
-// Actions without required fields may be posted with no body at all (curl -X POST).
-const emptyBodyIsObject: preValidationHookHandler = async (request) => {
-  if (request.body === undefined || request.body === null) request.body = {};
-};
 
 const ACTIONS: { path: string; action: TicketAction; body: TSchema; access: readonly Role[]}[] = [
   { path: 'assign', action: 'assign', body: AssignBody, access: ROLES.staffWrite },

@@ -174,7 +174,7 @@ export const CreateTicket = Type.Object(
     subject: Subject,
     description: Type.Optional(Description),
     external_ref: Type.Optional(Nullable(ExternalRef)),
-    reported_at: Type.Optional(Timestamp),
+    reported_at: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'When the customer reported it (RFC 3339); default now. Not in the future, at most 365 days back (422).' })),
     complaint_major: Type.Optional(Type.Boolean({ description: 'Complaints only: routes it to the managers and emits ticket.complaint_major.' })),
   },
   {
