@@ -8,6 +8,7 @@ import * as slaBreaches from './2026-11-24T1100_sla_breaches.ts';
 import * as surveysChurn from './2026-11-24T1200_surveys_churn.ts';
 import * as followUpWorklist from './2026-11-24T1300_follow_up_worklist.ts';
 import * as slaRecompute from './2026-11-24T1400_sla_recompute.ts';
+import * as eventPrivateData from './2026-11-27T2100_event_private_data.ts';
 
 /** Static index: the migrator never scans the file system, so bundles and images cannot miss one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T1200_surveys_churn': surveysChurn,
   '2026-11-24T1300_follow_up_worklist': followUpWorklist,
   '2026-11-24T1400_sla_recompute': slaRecompute,
+  '2026-11-27T2100_event_private_data': eventPrivateData,
 };

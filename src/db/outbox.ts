@@ -39,6 +39,8 @@ export function eventRow(
   type: EventType,
   resource: { type: string; id: string },
   data: unknown,
+  /** For the event's intended receiver only (a webhook delivery), never the feed. */
+  privateData?: Record<string, unknown>,
 ): Insertable<EventsTable> {
   return {
     id: newId(),
@@ -48,6 +50,7 @@ export function eventRow(
     resource_type: resource.type,
     resource_id: resource.id,
     data: JSON.stringify(data),
+    private_data: privateData ? JSON.stringify(privateData) : null,
   };
 }
 
@@ -59,6 +62,7 @@ const EVENT_COLUMNS: BulkColumn[] = [
   { name: 'resource_type', type: 'text' },
   { name: 'resource_id', type: 'uuid' },
   { name: 'data', type: 'jsonb' },
+  { name: 'private_data', type: 'jsonb' },
 ];
 
 export async function insertEvents(tx: Db | Tx, rows: Insertable<EventsTable>[]): Promise<void> {

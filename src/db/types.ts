@@ -235,6 +235,8 @@ export interface EventsTable {
   resource_type: string;
   resource_id: string;
   data: Json<Record<string, unknown>>;
+  /** What only the event's intended receiver may see (a survey's token): never in the feed. */
+  private_data: Json<Record<string, unknown> | null>;
 }
 
 export interface CalendarsTable {

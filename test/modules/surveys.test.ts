@@ -50,9 +50,16 @@ describe('surveys', () => {
     expect(stored.token_hash.toString('hex')).toBe(createHash('sha256').update(s.token).digest('hex'));
     expect(stored.token_hash.toString('hex')).not.toContain(Buffer.from(s.token).toString('hex'));
     expect((await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/surveys` })).statusCode).toBe(409);
-    // The survey.sent event carries the token for CRMs that send it.
-    const sent = await t.database.db.selectFrom('events').select('data').where('resource_id', '=', s.id).where('type', '=', 'survey.sent').executeTakeFirstOrThrow();
-    expect(sent.data).toMatchObject({ token: s.token });
+    // The feed never shows the token, not even to a key that may read every event; it is kept
+    // beside the event, for the survey.sent webhook delivery alone.
+    const analyst = await t.key('analyst');
+    const feed = (await t.request({ method: 'GET', url: '/v1/events?types=survey.sent&limit=1000', key: analyst })).json().data as { resource: { id: string }; data: Record<string, unknown> }[];
+    const event = feed.find((e) => e.resource.id === s.id)!;
+    expect(event.data).toMatchObject({ id: s.id, token: null, respond_url: null });
+    expect(JSON.stringify(feed)).not.toContain(s.token);
+    const sent = await t.database.db.selectFrom('events').select(['data', 'private_data']).where('resource_id', '=', s.id).where('type', '=', 'survey.sent').executeTakeFirstOrThrow();
+    expect(JSON.stringify(sent.data)).not.toContain(s.token);
+    expect(sent.private_data).toEqual({ token: s.token, respond_url: s.respond_url });
   });
 
   it('replays a creation with the same Idempotency-Key without the token, which is never stored', async () => {

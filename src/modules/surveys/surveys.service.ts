@@ -70,8 +70,8 @@ interface Surveyed {
 /**
  * Opens surveys for tickets in the caller's transaction: one token each, one insert (a ticket
  * that already has an open survey is skipped by the partial unique index), a `survey`
- * timeline entry and a `survey.sent` event carrying the token and respond_url for CRMs
- * that send on our behalf. Returns the surveys opened with their tokens.
+ * timeline entry and a `survey.sent` event (its token and respond_url kept beside it, for the
+ * webhook delivery alone, never in the feed). Returns the surveys opened with their tokens.
  */
 export async function openSurveys(tx: Tx, ctx: ChangeContext, subjects: Surveyed[], trigger: 'resolved' | 'manual', now: Date, s: SurveySettings) {
   if (subjects.length === 0) return [];
@@ -86,7 +86,12 @@ export async function openSurveys(tx: Tx, ctx: ChangeContext, subjects: Surveyed
   const opened = await repo.insertSurveys(tx, rows);
   const views = opened.map((r) => present(r, tokens.get(r.id)!, s.publicBaseUrl));
   await recordOnTimelines(tx, ctx, now, views.map((v) => ({ ticketId: v.ticket_id, entry: 'survey', action: 'sent', data: { survey_id: v.id, trigger, expires_at: v.expires_at } })));
-  await insertEvents(tx, views.map((v) => eventRow(ctx, now, 'survey.sent', { type: 'survey', id: v.id }, v)));
+  // The feed (any key that reads events, an analyst's too) never sees a token: it is kept
+  // beside the event for the one receiver meant to send it (the survey.sent webhook delivery).
+  await insertEvents(
+    tx,
+    views.map((v) => eventRow(ctx, now, 'survey.sent', { type: 'survey', id: v.id }, { ...v, token: null, respond_url: null }, { token: v.token, respond_url: v.respond_url })),
+  );
   return views;
 }
 
