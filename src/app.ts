@@ -119,14 +119,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await invalidations.start();
   app.addHook('onClose', async () => invalidations.close());
   await app.register(authPlugin, { db: deps.db, clock: deps.clock, cache: keyCache });
+  // One limiter for every route, so a client's requests share their budgets across routes:
+  // per working API key (by the hash of its secret); a refused key counts against the
+  // client's address, so guessing keys is limited too; the public survey routes share one
+  // tighter budget per address (PUBLIC_RATE_LIMIT_PER_MINUTE).
+  const publicMax = deps.config.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 30;
   await app.register(rateLimit, {
     global: true,
-    max: deps.config.RATE_LIMIT_PER_MINUTE,
+    max: (_request, key) => (key.startsWith('public:') ? publicMax : deps.config.RATE_LIMIT_PER_MINUTE),
     timeWindow: 60_000,
     hook: 'onRequest',
-    // Per working API key (by the hash of its secret), else per client address: a refused
-    // key counts against the address, so guessing keys is limited too.
-    keyGenerator: (request) => (request.actor ? request.credentialHash! : request.ip),
+    keyGenerator: (request) =>
+      request.routeOptions.config?.access === 'public' && request.url.startsWith('/v1/public/')
+        ? `public:${request.ip}`
+        : request.actor
+          ? request.credentialHash!
+          : request.ip,
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       message: `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`,
@@ -151,7 +159,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db: deps.db,
     clock: deps.clock,
     surveys: surveySettings(deps.config),
-    publicRateLimitPerMinute: deps.config.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 30,
   });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());

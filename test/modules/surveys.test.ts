@@ -195,6 +195,20 @@ describe('public survey routes', () => {
     // Another address is not affected.
     expect((await t.request({ method: 'GET', url: `/v1/public/surveys/sv_${'B'.repeat(43)}`, key: null, remoteAddress: '10.9.8.6' })).statusCode).toBe(404);
   });
+
+  it('share one budget per address across both routes, so alternating them does not double it', async () => {
+    const token = `sv_${'C'.repeat(43)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const res =
+        i % 2
+          ? await t.request({ method: 'POST', url: `/v1/public/surveys/${token}/response`, key: null, remoteAddress: '10.9.8.5', payload: { csat: 5 } })
+          : await t.request({ method: 'GET', url: `/v1/public/surveys/${token}`, key: null, remoteAddress: '10.9.8.5' });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+  });
 });
 
 describe('erasure', () => {

@@ -7,7 +7,7 @@ import { emptyBodyIsObject } from '../../http/validation.ts';
 import { PublicAnswerResult, PublicSurveySchema, SurveyAnswer, SurveyListQuery, SurveyPage, SurveySchema, TokenParams } from './surveys.schemas.ts';
 import * as surveys from './surveys.service.ts';
 
-export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publicRateLimitPerMinute: number }> = async (app, deps) => {
+export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps> = async (app, deps) => {
   const tags = ['surveys'];
   app.post(
     '/v1/tickets/:id/surveys',
@@ -43,11 +43,9 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps & { publ
     async (request, reply) => withEtag(reply, await surveys.getSurvey(deps, request.params.id)),
   );
 
-  // Public: the token is the credential. Rate limited per client address, tighter than keys.
-  const publicConfig = {
-    access: 'public' as const,
-    rateLimit: { max: deps.publicRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `public:${request.ip}` },
-  };
+  // Public: the token is the credential. Both routes share one budget per client address,
+  // tighter than a key's (the limiter in app.ts).
+  const publicConfig = { access: 'public' as const };
   const publicProblems = Object.fromEntries([400, 404, 409, 410, 429].map((c) => [c, ref(ProblemSchema)]));
   app.get(
     '/v1/public/surveys/:token',
