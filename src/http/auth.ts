@@ -73,13 +73,14 @@ export const authPlugin = fp(
       const now = clock.now();
       const hash = request.credentialHash!;
       let key = cache.get(hash, performance.now());
-      if (!key) {
+      if (!key && !cache.isMiss(hash, performance.now())) {
         key = await db
           .selectFrom('api_keys')
           .select(['id', 'role', 'technician_id', 'expires_at', 'revoked_at'])
           .where('secret_hash', '=', Buffer.from(hash, 'hex'))
           .executeTakeFirst();
         if (key) cache.set(hash, key, performance.now());
+        else cache.setMiss(hash, performance.now());
       }
       if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) {
         return void (request.authRefusal = unauthorized('The API key is unknown, revoked or expired.'));

@@ -11,6 +11,8 @@ export interface CachedKey {
 
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
+/** How long a secret that matched no key is refused without asking the database again. */
+const MISS_TTL_MS = 10_000;
 
 /**
  * Remembers recently seen API keys so a request costs no key lookup. Correctness rests on
@@ -21,6 +23,8 @@ const MAX_ENTRIES = 10_000;
  */
 export class ApiKeyCache {
   #byHash = new Map<string, { key: CachedKey; at: number }>();
+  /** Secrets (by hash) that matched no key: a flood of made-up keys costs one lookup each per MISS_TTL_MS. */
+  #misses = new Map<string, number>();
   readonly #invalidations: Invalidations;
 
   constructor(invalidations: Invalidations) {
@@ -45,8 +49,27 @@ export class ApiKeyCache {
     this.#byHash.set(hash, { key, at: now });
   }
 
-  /** Forgets one key by id (an empty id forgets everything). */
+  /** Whether this secret matched no key a moment ago. */
+  isMiss(hash: string, now: number): boolean {
+    if (!this.#invalidations.active) return false;
+    const at = this.#misses.get(hash);
+    if (at === undefined) return false;
+    if (now - at > MISS_TTL_MS) {
+      this.#misses.delete(hash);
+      return false;
+    }
+    return true;
+  }
+
+  setMiss(hash: string, now: number): void {
+    if (!this.#invalidations.active) return;
+    if (this.#misses.size >= MAX_ENTRIES) this.#misses.delete(this.#misses.keys().next().value!);
+    this.#misses.set(hash, now);
+  }
+
+  /** Forgets one key by id (an empty id forgets everything). Any change to keys forgets the misses too. */
   forget(id: string): void {
+    this.#misses.clear();
     if (!id) return this.#byHash.clear();
     for (const [hash, { key }] of this.#byHash) if (key.id === id) this.#byHash.delete(hash);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, openInstance, type TestApp } from '../helpers/app.ts';
@@ -7,6 +8,23 @@ beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(async () => t.close());
+
+describe('made-up keys', () => {
+  it('cost one lookup: a secret that matched no key is refused from memory, until any key changes', async () => {
+    const secret = 'ak_made_up_then_real_00000000000000000000000';
+    expect((await t.request({ method: 'GET', url: '/v1/customers', key: secret })).statusCode).toBe(401);
+    // The secret now exists in the database, written behind the service's back (no NOTIFY):
+    // the remembered miss still refuses it, so a flood of the same made-up key asks once.
+    const hash = createHash('sha256').update(secret).digest();
+    await sql`insert into api_keys (id, name, role, prefix, secret_hash, created_at, updated_at)
+              values ('01900000-0000-7000-8000-00000000a001', 'behind', 'admin', 'ak_made_up', ${hash}, now(), now())`.execute(t.database.db);
+    expect((await t.request({ method: 'GET', url: '/v1/customers', key: secret })).statusCode).toBe(401);
+    // Any change to keys (here: one revoked, through the API) forgets the misses on every instance.
+    const other = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'to revoke', role: 'analyst' } })).json();
+    expect((await t.request({ method: 'DELETE', url: `/v1/api-keys/${other.id}` })).statusCode).toBe(200);
+    await expect.poll(async () => (await t.request({ method: 'GET', url: '/v1/customers', key: secret })).statusCode, { timeout: 5_000 }).toBe(200);
+  });
+});
 
 describe('API keys and roles on every route', () => {
   it('answers 401 problem+json without a key, with a Bearer challenge', async () => {
