@@ -160,6 +160,10 @@ describe('the working time a calendar offers in its leanest year', () => {
     expect(cal.minutesOn('2026-10-10')).toBe(480); // a Saturday worked as a Monday
   });
 
+  it('is a broken rule of the calendar when it cannot compute, never an unexplained error', () => {
+    expect(new CalendarError('no working time within ten years')).toMatchObject({ kind: 'rule-violated', slug: 'calendar-invalid', reason: 'no working time within ten years' });
+  });
+
   it('is a year of weekly hours when nothing is listed', () => {
     // 365 days from a Monday: 52 weeks and one Monday, 9 hours a weekday.
     expect(new BusinessCalendar(nineToSix()).leanestYearMinutes(from)).toBe((52 * 5 + 1) * 540);
