@@ -152,7 +152,7 @@ type ProblemArgs = ConstructorParameters<typeof Problem>;
  * timeout, a malformed request line): answered on the socket as problem+json with the usual
  * headers and a request id, instead of Node's bare JSON.
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket) {
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const args = CLIENT_ERRORS[err.code ?? ''] ?? (['bad-request', 'The request could not be parsed as HTTP.'] as ProblemArgs);
   const problem = new Problem(...args);

@@ -65,6 +65,11 @@ export const HEADER_COMPONENTS = {
 
 type Response = { description?: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> };
 type Operation = { operationId?: string; summary?: string; description?: string; parameters?: unknown[]; requestBody?: unknown; security?: unknown[]; responses?: Record<string, Response> };
+/** What a route's config says about its operation, by operationId (collected as routes are added). */
+type RouteFact = { access?: Access; rateLimit?: unknown; bodyOptional?: boolean; createdAt?: string };
+type RouteFacts = ReadonlyMap<string, RouteFact>;
+const limitedBy = (routes: RouteFacts, id: string | undefined) => routes.get(id ?? '')?.rateLimit !== false;
+
 type Doc = { paths?: Record<string, Record<string, Operation>>; components?: Record<string, unknown> };
 
 const isApi = (path: string) => path.startsWith('/v1/');
@@ -84,17 +89,17 @@ function problemDescription(status: string): string {
  * The words: each operation's summary and description from operation-docs.ts, and who may
  * call it, read from the route's own `access` so the document says what the service enforces.
  */
-export function withWords(doc: Doc, access: ReadonlyMap<string, Access>, bodyOptional: ReadonlySet<string>): Doc {
+export function withWords(doc: Doc, routes: RouteFacts): Doc {
   for (const ops of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(ops)) {
       const words = op.operationId ? OPERATION_DOCS[op.operationId] : undefined;
       if (!words) continue;
-      const who = access.get(op.operationId!);
+      const who = routes.get(op.operationId!)?.access;
       const roles = who === 'public' || who === undefined ? 'Anyone: no API key.' : `API key roles: ${who.join(', ')}.`;
       op.summary = words.summary;
       const body = op.requestBody as { required?: boolean; content?: Record<string, { schema?: { required?: string[]; oneOf?: unknown } }> } | undefined;
       const schema = body?.content?.['application/json']?.schema;
-      if (bodyOptional.has(op.operationId!) && body && !schema?.required?.length && !schema?.oneOf) body.required = false;
+      if (routes.get(op.operationId!)?.bodyOptional && body && !schema?.required?.length && !schema?.oneOf) body.required = false;
       op.description = `${words.description}\n\n**Who may call:** ${roles}`;
     }
   }
@@ -252,7 +257,7 @@ export function withExactlyOne<T>(node: T): T {
  * with a key, 401 and 403; with a body, 413 and 415; on a POST with Idempotency-Key, 409
  * (in flight) and 422 (reused). Route-specific ones (404, 409, 412, 422) come from the routes.
  */
-export function withProblems(doc: Doc, limited: ReadonlySet<string>): Doc {
+export function withProblems(doc: Doc, routes: RouteFacts): Doc {
   const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
   for (const [path, ops] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(ops)) {
@@ -260,7 +265,7 @@ export function withProblems(doc: Doc, limited: ReadonlySet<string>): Doc {
       const add = (...codes: number[]) => codes.forEach((c) => (responses[String(c)] ??= {}));
       add(500);
       if (isApi(path)) add(400, 503);
-      if (limited.has(op.operationId ?? '')) add(429);
+      if (limitedBy(routes, op.operationId)) add(429);
       if (path === '/readyz') add(503);
       // Without `security: []` an operation needs a key (the document's default).
       if (!op.security || op.security.length > 0) add(401, 403);
@@ -286,7 +291,7 @@ export function withProblems(doc: Doc, limited: ReadonlySet<string>): Doc {
  * authenticate, 429 when to retry; every /v1 response carries the rate limiter's headers (a
  * refused key is counted against the client's address); every response the CORS header.
  */
-export function withHeaders(doc: Doc, limited: ReadonlySet<string>, creates: ReadonlySet<string>): Doc {
+export function withHeaders(doc: Doc, routes: RouteFacts): Doc {
   const schemas = (doc.components?.schemas ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
   const versioned = (r: Response) => {
     const refName = r.content?.['application/json']?.schema?.$ref?.split('/').at(-1);
@@ -303,11 +308,11 @@ export function withHeaders(doc: Doc, limited: ReadonlySet<string>, creates: Rea
       for (const [status, r] of Object.entries(responses)) {
         const headers: Record<string, unknown> = { ...r.headers };
         if (status.startsWith('2') && versioned(r)) headers.ETag = h('ETag');
-        if (status === '201' && creates.has(op.operationId ?? '')) headers.Location = h('Location');
+        if (status === '201' && routes.get(op.operationId ?? '')?.createdAt) headers.Location = h('Location');
         if (status.startsWith('2') && method === 'post' && isApi(path) && !isPublic(path)) headers['Idempotent-Replayed'] = h('Idempotent-Replayed');
         if (status === '401') headers['WWW-Authenticate'] = h('WWW-Authenticate');
         if (status === '429' || status === '503') headers['Retry-After'] = h('Retry-After');
-        if (limited.has(op.operationId ?? '') && !status.startsWith('5')) {
+        if (limitedBy(routes, op.operationId) && !status.startsWith('5')) {
           headers['X-RateLimit-Limit'] = h('X-RateLimit-Limit');
           headers['X-RateLimit-Remaining'] = h('X-RateLimit-Remaining');
           headers['X-RateLimit-Reset'] = h('X-RateLimit-Reset');
@@ -328,21 +333,12 @@ export function withHeaders(doc: Doc, limited: ReadonlySet<string>, creates: Rea
 export const openapiPlugin = fp(
   async (app: FastifyInstance, opts: { publicBaseUrl: string }) => {
     for (const schema of sharedSchemas) app.addSchema(schema);
-    // Who may call each operation, as the routes declare it (app.ts makes sure each does).
-    const access = new Map<string, Access>();
-    // The operations the rate limiter counts (all but those that opt out with rateLimit: false).
-    const limited = new Set<string>();
-    // The operations that take no body at all as well as an empty object (ticket actions).
-    const bodyOptional = new Set<string>();
-    // The operations that create a resource with a Location (their route's createdAt).
-    const creates = new Set<string>();
+    // Who may call each operation, whether the limiter counts it, whether it takes no body,
+    // where it creates: as the routes declare it (app.ts makes sure each declares its access).
+    const routes = new Map<string, RouteFact>();
     app.addHook('onRoute', (route) => {
       const id = (route.schema as { operationId?: string } | undefined)?.operationId;
-      const config = route.config as { access?: Access; rateLimit?: unknown; bodyOptional?: boolean; createdAt?: string } | undefined;
-      if (id && config?.access) access.set(id, config.access);
-      if (id && config?.rateLimit !== false) limited.add(id);
-      if (id && config?.bodyOptional) bodyOptional.add(id);
-      if (id && config?.createdAt) creates.add(id);
+      if (id) routes.set(id, (route.config ?? {}) as RouteFact);
     });
     await app.register(swagger, {
       openapi: {
@@ -372,7 +368,7 @@ export const openapiPlugin = fp(
         security: [{ apiKey: [] }],
       },
       transformObject: (documentObject) =>
-        withWebhooks(withHeaders(withProblems(withExamples(withFieldWords(withWords(withExactlyOne(withNamedRefs(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc)), access, bodyOptional))), limited), limited, creates)) as never,
+        withWebhooks(withHeaders(withProblems(withExamples(withFieldWords(withWords(withExactlyOne(withNamedRefs(('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Doc)), routes))), routes), routes)) as never,
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },

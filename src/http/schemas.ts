@@ -125,9 +125,11 @@ export const NoBody = Type.Object({}, { additionalProperties: false, description
 
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
-/** Error responses every authenticated route can give. */
-export const problemResponses = (...codes: number[]) =>
-  Object.fromEntries([400, 401, 403, 429, ...codes].map((c) => [c, ref(ProblemSchema)]));
+/**
+ * The route's own error responses (404, 409, 412, 422 where they can occur). Those every route
+ * can give (400, 401, 403, 429, 500, 503, ...) are declared by rule in http/openapi.ts.
+ */
+export const problemResponses = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ref(ProblemSchema)]));
 
 export const sharedSchemas: (TSchema & { $id: string })[] = [ProblemSchema as unknown as TSchema & { $id: string }];
 export function registerShared(schema: TSchema & { $id?: string }): void {

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../http/schemas.ts';
+import { ListQueryBase, Nullable, NullableRef, Page, StringEnum, Timestamp, Uuid, registerShared } from '../http/schemas.ts';
 
 export const JobRunSchema = Type.Object(
   {
@@ -26,7 +26,7 @@ export const JobSchema = Type.Object(
     name: Type.String({ maxLength: 200 }),
     schedule: Type.String({ maxLength: 100, description: 'cron expression (six fields: with seconds)' }),
     next_run_at: Nullable(Timestamp),
-    last_run: Nullable(Type.Unsafe({ $ref: 'JobRun#' })),
+    last_run: NullableRef(JobRunSchema),
   },
   { $id: 'Job', additionalProperties: false },
 );

@@ -2,7 +2,7 @@ import { sendCreated, withEtag } from '../../http/etag.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../../http/auth.ts';
 import { changeContext } from '../../http/idempotency.ts';
-import { IdParams, NoBody, ProblemSchema, problemResponses, ref } from '../../http/schemas.ts';
+import { IdParams, NoBody, problemResponses, ref } from '../../http/schemas.ts';
 import { emptyBodyIsObject } from '../../http/validation.ts';
 import { PublicAnswerResult, PublicSurveySchema, SurveyAnswer, SurveyListQuery, SurveyPage, SurveySchema, TokenParams } from './surveys.schemas.ts';
 import * as surveys from './surveys.service.ts';
@@ -46,7 +46,7 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps> = async
   // Public: the token is the credential. Both routes share one budget per client address,
   // tighter than a key's (the limiter in app.ts).
   const publicConfig = { access: 'public' as const };
-  const publicProblems = Object.fromEntries([400, 404, 409, 410, 429].map((c) => [c, ref(ProblemSchema)]));
+  const publicProblems = problemResponses(404, 409, 410);
   app.get(
     '/v1/public/surveys/:token',
     {

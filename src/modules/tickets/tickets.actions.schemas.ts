@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { Uuid } from '../../http/schemas.ts';
-import { StringEnum } from '../../http/schemas.ts';
+import { StringEnum, Uuid } from '../../http/schemas.ts';
+import { Currency, FollowUpOutcome, ResolutionMethod, WarrantyFinding, chargeItemFields } from './tickets.schemas.ts';
 
 const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' });
 const Note = Type.Optional(Type.String({ minLength: 1, maxLength: 2000 }));
@@ -32,26 +32,16 @@ export type ReasonBody = Static<typeof ReasonBody>;
 
 export const ResolveBody = Type.Object(
   {
-    method: StringEnum(['remote_advice', 'repair', 'replacement', 'software_update', 'refund', 'no_fault_found'] as const),
+    method: ResolutionMethod,
     summary: Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S' }),
-    warranty: Type.Optional(StringEnum(['in_warranty', 'out_of_warranty', 'misuse'] as const)),
+    warranty: Type.Optional(WarrantyFinding),
     warranty_override_reason: Type.Optional(Reason),
     root_cause: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'Required for complaints.' })),
     charges: Type.Optional(
       Type.Object(
         {
-          currency: Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency code, e.g. CNY, EUR.' }),
-          items: Type.Array(
-            Type.Object(
-              {
-                kind: StringEnum(['labour', 'parts', 'visit', 'other'] as const),
-                description: Type.String({ minLength: 1, maxLength: 500 }),
-                amount: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000_000, description: 'Minor units (cents, fen).' }),
-              },
-              { additionalProperties: false },
-            ),
-            { maxItems: 100 },
-          ),
+          currency: Currency,
+          items: Type.Array(Type.Object(chargeItemFields, { additionalProperties: false }), { maxItems: 100 }),
         },
         { additionalProperties: false },
       ),
@@ -61,7 +51,7 @@ export const ResolveBody = Type.Object(
 );
 export type ResolveBody = Static<typeof ResolveBody>;
 export const FollowUpBody = Type.Object(
-  { outcome: StringEnum(['satisfied', 'not_satisfied', 'unreachable'] as const), note: Note },
+  { outcome: FollowUpOutcome, note: Note },
   { additionalProperties: false },
 );
 export type FollowUpBody = Static<typeof FollowUpBody>;

@@ -50,14 +50,14 @@ export const FollowUpOutcome = StringEnum(FOLLOW_UP_OUTCOMES, {
 });
 const Amount = Type.Integer({ format: 'int64', minimum: 0, maximum: 100_000_000_000, description: 'In minor units (cents, fen).' });
 
-export const ChargeItem = Type.Object(
-  {
-    kind: StringEnum(['labour', 'parts', 'visit', 'other'] as const, { description: 'labour: work time; parts: spare parts; visit: the call-out fee; other.' }),
-    description: Type.String({ minLength: 1, maxLength: 500, description: 'What was charged, e.g. 更换加热管 / heating element.' }),
-    amount: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000_000, description: 'In minor units (cents, fen).' }),
-  },
-  { $id: 'ChargeItem', additionalProperties: false, description: 'One line of what the customer pays.' },
-);
+export const Currency = Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency code, e.g. CNY, EUR.' });
+/** A line of charges, as sent with a resolution and as kept on the ticket. */
+export const chargeItemFields = {
+  kind: StringEnum(['labour', 'parts', 'visit', 'other'] as const, { description: 'labour: work time; parts: spare parts; visit: the call-out fee; other.' }),
+  description: Type.String({ minLength: 1, maxLength: 500, description: 'What was charged, e.g. 更换加热管 / heating element.' }),
+  amount: Type.Integer({ format: 'int32', minimum: 0, maximum: 1_000_000_000, description: 'In minor units (cents, fen).' }),
+};
+export const ChargeItem = Type.Object(chargeItemFields, { $id: 'ChargeItem', additionalProperties: false, description: 'One line of what the customer pays.' });
 registerShared(ChargeItem);
 
 export const Resolution = Type.Object(
@@ -68,7 +68,7 @@ export const Resolution = Type.Object(
     charges: Nullable(
       Type.Object(
         {
-          currency: Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency code.' }),
+          currency: Currency,
           items: Type.Array(ref(ChargeItem), { maxItems: 100 }),
           total: Amount,
         },
@@ -294,14 +294,7 @@ export const TimelineDecisionEntry = timelineEntry(
   'TimelineDecisionEntry',
   Type.Literal('warranty'),
   Type.Object(
-    {
-      result: WarrantyFinding,
-      chargeable: Type.Boolean(),
-      overridden: Type.Boolean(),
-      reasons: Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 20 }),
-      charges_total: Amount,
-      currency: Nullable(Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$' })),
-    },
+    { ...WarrantyDecision.properties, charges_total: Amount, currency: Nullable(Currency) },
     { additionalProperties: false },
   ),
   'The warranty decision made at resolution, with the total charged.',
