@@ -11,6 +11,7 @@ import { ApiKeyCache } from './http/key-cache.ts';
 import { Invalidations } from './db/invalidations.ts';
 import { SlaSettingsCache } from './modules/sla/sla-settings.service.ts';
 import { authPlugin } from './http/auth.ts';
+import { cursorsPlugin } from './http/cursors.ts';
 import { clientErrorHandler, errorsPlugin, frameworkErrorHandler } from './http/errors.ts';
 import { idempotencyPlugin } from './http/idempotency.ts';
 import { observabilityPlugin } from './http/observability.ts';
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       message: `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`,
     }),
   });
+  await app.register(cursorsPlugin, { db: deps.db });
   await app.register(idempotencyPlugin, { db: deps.db, clock: deps.clock, ttlHours: deps.config.IDEMPOTENCY_TTL_HOURS });
 
   await app.register(apiKeyRoutes, { db: deps.db, clock: deps.clock, keyCache });

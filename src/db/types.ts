@@ -356,7 +356,15 @@ export interface SlaRecomputeTable {
   done_at: Timestamp | null;
 }
 
+/** Keys the service signs with (the cursor HMAC key), shared by every instance. */
+export interface ServerSecretsTable {
+  name: string;
+  secret: Buffer;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
+  server_secrets: ServerSecretsTable;
   sla_recompute: SlaRecomputeTable;
   surveys: SurveysTable;
   survey_requests: SurveyRequestsTable;

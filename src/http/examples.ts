@@ -1044,7 +1044,7 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
         }
       }
     ],
-    "next_cursor": "cDoz"
+    "next_cursor": "cDoz.sWn1pUVI2Ulw9XOVGFk3Ww"
   },
   "Problem": {
     "type": "https://aftercare.dev/problems/conflict",

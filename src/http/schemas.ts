@@ -103,7 +103,7 @@ export const ProblemSchema = Type.Object(
 
 export const ListQueryBase = {
   limit: Type.Optional(Type.Integer({ format: 'int32', minimum: 1, maximum: 200, default: 50 })),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Opaque; from next_cursor.' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Opaque; the next_cursor of an earlier page of this same list (signed: any other value is a 400).' })),
   updated_since: Type.Optional(
     Type.String({
       format: 'date-time',

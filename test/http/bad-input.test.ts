@@ -92,6 +92,35 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     problem(await t.request({ method: 'GET', url: `/v1/customers?updated_since=2026-01-01T00:00:00Z&cursor=${idCursor}` }), 400);
   });
 
+  it('refuses a cursor of the right shape that the API never gave out, or gave out for another list', async () => {
+    for (const name of ['Cursor A', 'Cursor B', 'Cursor C']) await t.request({ method: 'POST', url: '/v1/customers', payload: { name } });
+    const page = (await t.request({ method: 'GET', url: '/v1/customers?limit=1' })).json();
+    const issued: string = page.next_cursor;
+    expect((await t.request({ method: 'GET', url: `/v1/customers?limit=1&cursor=${issued}` })).statusCode).toBe(200);
+
+    // Exactly what a cursor decodes to, pointing past every row: accepted before cursors were signed.
+    const forgedPositions = [
+      Buffer.from('{"s":"id","id":"ffffffff-ffff-7fff-bfff-ffffffffffff"}').toString('base64url'),
+      issued.slice(0, issued.lastIndexOf('.')),
+    ];
+    const [position, mac] = [issued.slice(0, issued.lastIndexOf('.')), issued.slice(issued.lastIndexOf('.') + 1)];
+    const tampered = [
+      ...forgedPositions,
+      `${forgedPositions[0]}.${mac}`,
+      `${position}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`,
+      `${position}.${mac}x`,
+      `${position}.`,
+      `.${mac}`,
+    ];
+    for (const cursor of tampered) {
+      const res = await t.request({ method: 'GET', url: `/v1/customers?limit=1&cursor=${encodeURIComponent(cursor)}` });
+      expect(problem(res, 400).errors, cursor).toEqual([{ path: '/query/cursor', message: 'is invalid' }]);
+    }
+    // A cursor another list gave out names a position in that list only.
+    const technicians = await t.request({ method: 'GET', url: `/v1/technicians?cursor=${issued}` });
+    expect(problem(technicians, 400).errors).toEqual([{ path: '/query/cursor', message: 'is invalid' }]);
+  });
+
   it('rejects out-of-range limits, bad dates and unknown query parameters', async () => {
     for (const qs of ['limit=0', 'limit=201', 'limit=abc', 'limit=1.5', 'updated_since=tomorrow', 'tier=gold', 'colour=red']) {
       problem(await t.request({ method: 'GET', url: `/v1/customers?${qs}` }), 400);

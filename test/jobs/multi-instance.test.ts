@@ -85,6 +85,12 @@ describe('three service processes with cron on, one database', () => {
         from job_runs where job_name = 'sla-sweep' and trigger = 'schedule'`.execute(db.db);
       expect(runs.rows[0]!.ticks).toBe(runs.rows[0]!.distinct_ticks);
       expect(runs.rows[0]!.ticks).toBeGreaterThan(2);
+
+      // A cursor one instance gave out is good on every other: the signing key is the database's.
+      const first = (await (await call(ports[0]!, 'GET', '/v1/tickets?limit=10')).json()) as { data: { id: string }[]; next_cursor: string };
+      const second = (await (await call(ports[1]!, 'GET', `/v1/tickets?limit=10&cursor=${first.next_cursor}`)).json()) as { data: { id: string }[]; next_cursor: string };
+      const third = (await (await call(ports[2]!, 'GET', `/v1/tickets?limit=10&cursor=${second.next_cursor}`)).json()) as { data: { id: string }[] };
+      expect(new Set([...first.data, ...second.data, ...third.data].map((x) => x.id))).toEqual(new Set(tickets));
     } finally {
       await db.close();
       for (const p of procs) p.child.kill('SIGTERM');

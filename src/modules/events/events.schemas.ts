@@ -55,7 +55,7 @@ registerShared(EventPage);
 
 export const EventsQuery = Type.Object(
   {
-    after: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A next_cursor from an earlier page; absent: from the start.' })),
+    after: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A next_cursor from an earlier page of the feed (signed: any other value is a 400); absent: from the start.' })),
     types: Type.Optional(Type.String({ maxLength: 1000, pattern: '^[a-z_]+\\.[a-z_]+(,[a-z_]+\\.[a-z_]+)*$', description: 'Comma-separated event types.' })),
     limit: Type.Optional(Type.Integer({ format: 'int32', minimum: 1, maximum: 1000, default: 100 })),
   },
