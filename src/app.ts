@@ -17,7 +17,7 @@ import { idempotencyPlugin } from './http/idempotency.ts';
 import { observabilityPlugin } from './http/observability.ts';
 import { openapiPlugin } from './http/openapi.ts';
 import { securityHeadersPlugin } from './http/security-headers.ts';
-import { boundJsonDepth, validatorCompiler } from './http/validation.ts';
+import { boundJsonDepth, refuseUnexpectedBodies, validatorCompiler } from './http/validation.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { assetRoutes } from './modules/assets/assets.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -94,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
   boundJsonDepth(app);
+  refuseUnexpectedBodies(app);
 
   // Every /v1 route must say who may call it: a route without `access` fails at start-up
   // instead of silently becoming public. Routes of infrastructure plugins are public.

@@ -24,6 +24,11 @@ declare module 'fastify' {
 }
 
 
+/**
+ * The role groups routes name in their `access`. What each role may call, per operation, is
+ * also written out in test/reliability/access-matrix.ts (the README's promise), and the
+ * reliability suite checks every cell against the service: change both together.
+ */
 export const ROLES = {
   all: ['admin', 'manager', 'agent', 'technician', 'analyst', 'integration'],
   staffRead: ['admin', 'manager', 'agent', 'analyst', 'integration'],

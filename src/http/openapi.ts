@@ -263,13 +263,18 @@ export function withProblems(doc: Doc, routes: RouteFacts): Doc {
     for (const [method, op] of Object.entries(ops)) {
       const responses = (op.responses ??= {});
       const add = (...codes: number[]) => codes.forEach((c) => (responses[String(c)] ??= {}));
-      add(500);
-      if (isApi(path)) add(400, 503);
+      // Answered before any route is chosen, so by every operation: a request that cannot be
+      // read (400) or whose URL and headers are over the limit (431); a path parameter over
+      // the router's limit (414) wherever there is one.
+      add(400, 431, 500);
+      if (path.includes('{')) add(414);
+      if (isApi(path)) add(503);
       if (limitedBy(routes, op.operationId)) add(429);
       if (path === '/readyz') add(503);
       // Without `security: []` an operation needs a key (the document's default).
       if (!op.security || op.security.length > 0) add(401, 403);
-      if (op.requestBody) add(413, 415);
+      // A body is read before the route runs: DELETE, which takes none, can meet these too.
+      if (op.requestBody || method === 'delete') add(413, 415);
       if (method === 'post' && isApi(path) && !isPublic(path)) add(409, 422);
       for (const [status, r] of Object.entries(responses)) {
         if (/^[45]/.test(status)) responses[status] = { ...r, description: problemDescription(status), content: problem };
@@ -291,6 +296,9 @@ export function withProblems(doc: Doc, routes: RouteFacts): Doc {
  * authenticate, 429 when to retry; every /v1 response carries the rate limiter's headers (a
  * refused key is counted against the client's address); every response the CORS header.
  */
+/** Statuses sent before a route (and its rate limiter) has run. */
+const ANSWERED_BEFORE_ROUTING = new Set(['414', '431']);
+
 export function withHeaders(doc: Doc, routes: RouteFacts): Doc {
   const schemas = (doc.components?.schemas ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
   const versioned = (r: Response) => {
@@ -312,7 +320,7 @@ export function withHeaders(doc: Doc, routes: RouteFacts): Doc {
         if (status.startsWith('2') && method === 'post' && isApi(path) && !isPublic(path)) headers['Idempotent-Replayed'] = h('Idempotent-Replayed');
         if (status === '401') headers['WWW-Authenticate'] = h('WWW-Authenticate');
         if (status === '429' || status === '503') headers['Retry-After'] = h('Retry-After');
-        if (limitedBy(routes, op.operationId) && !status.startsWith('5')) {
+        if (limitedBy(routes, op.operationId) && !status.startsWith('5') && !ANSWERED_BEFORE_ROUTING.has(status)) {
           headers['X-RateLimit-Limit'] = h('X-RateLimit-Limit');
           headers['X-RateLimit-Remaining'] = h('X-RateLimit-Remaining');
           headers['X-RateLimit-Reset'] = h('X-RateLimit-Reset');

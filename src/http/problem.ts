@@ -66,18 +66,21 @@ export class Problem extends Error {
     if (opts.extra) this.extra = opts.extra;
   }
 
+  /** `instance` is the request's path; one over INSTANCE_MAX_LENGTH (a 414's) is left out, not echoed back. */
   body(instance?: string): Record<string, unknown> {
     return {
       type: PROBLEM_BASE + this.slug,
       title: this.title,
       status: this.status,
       detail: this.detail,
-      ...(instance ? { instance } : {}),
+      ...(instance && instance.length <= INSTANCE_MAX_LENGTH ? { instance } : {}),
       ...(this.errors ? { errors: this.errors } : {}),
       ...this.extra,
     };
   }
 }
+
+export const INSTANCE_MAX_LENGTH = 2048;
 
 export const badRequest = (detail: string, errors?: FieldError[]) =>
   new Problem('validation', detail, errors ? { errors } : {});

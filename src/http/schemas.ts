@@ -1,6 +1,6 @@
 import Type, { type Static, type TSchema, type TUnsafe } from 'typebox';
 import { ACTION_NAMES, TICKET_STATUSES } from '../domain/ticket-workflow.ts';
-import { PROBLEM_BASE, PROBLEM_TYPES } from './problem.ts';
+import { INSTANCE_MAX_LENGTH, PROBLEM_BASE, PROBLEM_TYPES } from './problem.ts';
 
 /**
  * Shared primitives and named components. Entities are registered with `$id` through
@@ -62,7 +62,7 @@ export const ProblemSchema = Type.Object(
     title: Type.String({ maxLength: 100, description: 'A short summary of the kind, the same for every problem of that type.' }),
     status: Type.Integer({ format: 'int32', minimum: 400, maximum: 599, description: 'The HTTP status, repeated.' }),
     detail: Type.String({ maxLength: 2000, description: 'What went wrong in this request, for a person to read.' }),
-    instance: Type.Optional(Type.String({ maxLength: 2048, description: 'The request path the problem is about.' })),
+    instance: Type.Optional(Type.String({ maxLength: INSTANCE_MAX_LENGTH, description: 'The request path the problem is about (left out when longer).' })),
     errors: Type.Optional(
       Type.Array(
         Type.Object(

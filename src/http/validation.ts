@@ -79,3 +79,21 @@ export function boundJsonDepth(app: FastifyInstance): void {
 export const emptyBodyIsObject: preValidationHookHandler = async (request) => {
   if (request.body === undefined || request.body === null) request.body = {};
 };
+
+/**
+ * A route without a body schema (DELETE) takes no body: none, or an empty object, like the
+ * bodiless actions; anything else is a 400 rather than silently ignored.
+ */
+export function refuseUnexpectedBodies(app: FastifyInstance): void {
+  const refuse: preValidationHookHandler = async (request) => {
+    const body = request.body as unknown;
+    if (body === undefined || body === null) return;
+    if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;
+    throw badRequest('This operation takes no body.', [{ path: '/body', message: 'must be absent or an empty object' }]);
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    if (route.schema?.body || !methods.some((m) => m === 'DELETE' || m === 'POST' || m === 'PUT' || m === 'PATCH')) return;
+    route.preValidation = [...([] as preValidationHookHandler[]).concat(route.preValidation ?? []), refuse];
+  });
+}
