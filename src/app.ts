@@ -12,6 +12,7 @@ import { Invalidations } from './db/invalidations.ts';
 import { SlaSettingsCache } from './modules/sla/sla-settings.service.ts';
 import { authPlugin } from './http/auth.ts';
 import { cursorsPlugin } from './http/cursors.ts';
+import { percentEncodeRawUrls } from './http/raw-url.ts';
 import { clientErrorHandler, errorsPlugin, frameworkErrorHandler } from './http/errors.ts';
 import { idempotencyPlugin } from './http/idempotency.ts';
 import { observabilityPlugin } from './http/observability.ts';
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
   boundJsonDepth(app);
+  percentEncodeRawUrls(app.server);
   refuseUnexpectedBodies(app);
 
   // Every /v1 route must say who may call it: a route without `access` fails at start-up

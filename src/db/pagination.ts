@@ -47,14 +47,31 @@ export type Keyset =
   | { mode: 'id'; limit: number; after?: { id: string } }
   | { mode: 'updated'; limit: number; since: Date; after?: { t: Date; id: string } };
 
+/**
+ * A cursor stands alone, as Stripe's and GitHub's do: one from an updated_since list goes on
+ * in that order without updated_since being sent again (every row after the cursor's
+ * (updated_at, id) changed at or after updated_since anyway). Sent with updated_since, it is
+ * the same; an id-order cursor with updated_since is a 400 (it belongs to the other order).
+ */
 export function keysetFrom(q: PageRequest): Keyset {
   const limit = q.limit ?? 50;
-  if (q.updated_since !== undefined) {
+  const timed = q.updated_since !== undefined || (q.cursor !== undefined && cursorKind(q.cursor) === 'updated');
+  if (timed) {
     const c = decodeCursor(q.cursor, 'updated') as TimedCursor | undefined;
-    return { mode: 'updated', limit, since: new Date(q.updated_since), ...(c ? { after: { t: new Date(c.t), id: c.id } } : {}) };
+    const since = q.updated_since !== undefined ? new Date(q.updated_since) : new Date(c!.t);
+    return { mode: 'updated', limit, since, ...(c ? { after: { t: new Date(c.t), id: c.id } } : {}) };
   }
   const c = decodeCursor(q.cursor, 'id');
   return { mode: 'id', limit, ...(c ? { after: { id: c.id } } : {}) };
+}
+
+/** The order a cursor belongs to, if it decodes at all (decodeCursor then checks it whole). */
+function cursorKind(raw: string): string | undefined {
+  try {
+    return (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { s?: unknown })?.s === 'updated' ? 'updated' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rows were fetched with limit + 1: the extra row only says whether there is a next page. */

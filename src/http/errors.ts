@@ -144,6 +144,10 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
 const CLIENT_ERRORS: Record<string, ProblemArgs> = {
   ERR_HTTP_REQUEST_TIMEOUT: ['request-timeout', 'The request did not arrive in time.'],
   HPE_HEADER_OVERFLOW: ['headers-too-large', 'The request line and headers are over 16 KiB.'],
+  HPE_INVALID_URL: [
+    'bad-request',
+    'The URL holds characters that must be percent-encoded (such as UTF-8 text in a query on a kept-alive connection): encode them, e.g. q=%E5%BC%A0%E4%BC%9F for q=张伟, or curl -G --data-urlencode "q=张伟".',
+  ],
 };
 type ProblemArgs = ConstructorParameters<typeof Problem>;
 
@@ -152,12 +156,15 @@ type ProblemArgs = ConstructorParameters<typeof Problem>;
  * timeout, a malformed request line): answered on the socket as problem+json with the usual
  * headers and a request id, instead of Node's bare JSON.
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+export function clientErrorHandler(this: { log?: { info(obj: object, msg: string): void } } | undefined, err: NodeJS.ErrnoException, socket: Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const args = CLIENT_ERRORS[err.code ?? ''] ?? (['bad-request', 'The request could not be parsed as HTTP.'] as ProblemArgs);
   const problem = new Problem(...args);
   const body = JSON.stringify(problem.body());
-  const headers = { ...securityHeadersFor('/'), 'content-type': 'application/problem+json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': randomUUID(), connection: 'close' };
+  const requestId = randomUUID();
+  // Logged like a request: its id, status and the parser's code, never the bytes it refused.
+  this?.log?.info({ reqId: requestId, res: { statusCode: problem.status }, code: err.code }, 'request refused by the HTTP parser');
+  const headers = { ...securityHeadersFor('/'), 'content-type': 'application/problem+json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' };
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${problem.status} ${problem.title}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
   }

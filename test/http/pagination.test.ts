@@ -50,6 +50,15 @@ describe('keyset pagination', () => {
     await t.request({ method: 'PATCH', url: `/v1/customers/${ids[2]}`, payload: { tier: 'vip' } });
     const rest = await walk(`/v1/customers?updated_since=${since}&limit=2&cursor=${body.next_cursor}`);
     expect(rest.flat()).toEqual([...ids.slice(4), ids[2]]);
+    // The cursor stands alone: without updated_since it goes on in the same order.
+    const alone = await walk(`/v1/customers?limit=2&cursor=${body.next_cursor}`);
+    expect(alone.flat()).toEqual([...ids.slice(4), ids[2]]);
+  });
+
+  it('refuses an id-order cursor with updated_since (it belongs to the other order)', async () => {
+    const page = (await t.request({ method: 'GET', url: '/v1/customers?region=paged&limit=2' })).json();
+    const res = await t.request({ method: 'GET', url: `/v1/customers?updated_since=2026-01-01T00:00:00Z&cursor=${page.next_cursor}` });
+    expect(res.statusCode).toBe(400);
   });
 
   it('paginates assets and api keys the same way', async () => {
