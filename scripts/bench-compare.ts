@@ -16,15 +16,23 @@ import pino from 'pino';
 import { createDatabase } from '../src/db/database.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { startService, stopAll } from './bench-service.ts';
+import { commandLine } from './cli.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_LOAD;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const other = process.argv[2];
+const usage = `
+usage: npm run bench:compare -- <path of another checkout>
+
+Serves the ticket routes of this checkout and of the other from the same database (.bench,
+seeded by npm run bench, or DATABASE_URL), loads them in turns and prints req/s per round and
+the ratio of the medians. BENCH_SECONDS per round (10), BENCH_ROUNDS per side (3),
+BENCH_CONNECTIONS (50), BENCH_LOAD: only the loads whose name contains it.`;
+const other = commandLine(usage, {}, true).positionals[0];
 if (!other) {
-  console.error('usage: npm run bench:compare -- <path of another checkout>');
+  console.error(usage.trim());
   process.exit(2);
 }
 

@@ -1,15 +1,17 @@
-// The database a script works on: DATABASE_URL, else the embedded Postgres in DATA_DIR
-// (started for the script, stopped after it). Refuses while a service owns DATA_DIR.
+// The database a script works on: DATABASE_URL; else the embedded Postgres of the service
+// running on DATA_DIR (its port and password are in DATA_DIR); else the embedded Postgres
+// started for the script and stopped after it.
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { createDatabase, type Database } from '../src/db/database.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { runningEmbeddedUrl, startEmbeddedPostgres } from '../src/db/embedded.ts';
 
 export async function withScriptDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
-  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(config.DATA_DIR, log);
-  const database = createDatabase(config.DATABASE_URL ?? embedded!.url, { poolSize: 4, log });
+  const running = config.DATABASE_URL ? undefined : runningEmbeddedUrl(config.DATA_DIR);
+  const embedded = config.DATABASE_URL || running ? undefined : await startEmbeddedPostgres(config.DATA_DIR, log);
+  const database = createDatabase(config.DATABASE_URL ?? running ?? embedded!.url, { poolSize: 4, log });
   try {
     return await work(database);
   } finally {

@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { buildApp } from '../src/app.ts';
 import { systemClock } from '../src/clock.ts';
 import { createDatabase } from '../src/db/database.ts';
+import { commandLine } from './cli.ts';
 
 const FILE = new URL('../openapi/openapi.json', import.meta.url);
 
@@ -23,8 +24,16 @@ export async function generateOpenApi(): Promise<string> {
   return doc;
 }
 
+const { values } = commandLine(
+  `
+usage: npm run openapi:export     write openapi/openapi.json from the route schemas
+       npm run openapi:check      fail when the committed file differs from what the code generates
+
+Needs no database.`,
+  { check: { type: 'boolean' } },
+);
 const generated = await generateOpenApi();
-if (process.argv.includes('--check')) {
+if (values.check) {
   const committed = await readFile(FILE, 'utf8').catch(() => '');
   if (committed !== generated) {
     console.error('openapi/openapi.json is not up to date with the code: run `npm run openapi:export` and commit it.');

@@ -167,6 +167,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
-  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: 'Aftercare API' } });
+  // The reference page shows this API only: no AI agent, MCP generator, deploy or developer
+  // tools buttons (Scalar offers them on localhost), which lead outside the project.
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: {
+      url: '/openapi.json',
+      title: 'Aftercare API',
+      pageTitle: 'Aftercare API reference',
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      hideClientButton: true,
+      showDeveloperTools: 'never',
+    },
+  });
   return app;
 }

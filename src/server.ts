@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrator.ts';
 import { buildJobs } from './jobs/registry.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { ensureStartupKey } from './modules/api-keys/api-keys.service.ts';
+import { APP_VERSION } from './version.ts';
 
 // Entry only: config → database → migrate → app → listen → scheduler, and the reverse on close.
 async function main(): Promise<void> {
@@ -24,9 +25,11 @@ async function main(): Promise<void> {
   }
   const log = pino(loggerOptions(config.LOG_LEVEL) as pino.LoggerOptions);
   const clock = systemClock;
+  log.info({ version: APP_VERSION, port: config.PORT, database: config.DATABASE_URL ? 'DATABASE_URL' : `embedded, in ${config.DATA_DIR}` }, 'starting Aftercare');
 
   let embedded: EmbeddedPostgresHandle | undefined;
   let url = config.DATABASE_URL;
+  let closing = false;
   if (!url) {
     try {
       embedded = await startEmbeddedPostgres(config.DATA_DIR, log);
@@ -36,11 +39,12 @@ async function main(): Promise<void> {
     }
     url = embedded.url;
   }
-  const database = createDatabase(url, { poolSize: config.DB_POOL_SIZE, log });
+  const database = createDatabase(url, { poolSize: config.DB_POOL_SIZE, log, expectingLoss: () => closing || (embedded?.stopping() ?? false) });
   // Filled in as start-up proceeds; closing stops whatever has started, newest first.
   const running: { app?: Awaited<ReturnType<typeof buildApp>>; scheduler?: Scheduler } = {};
 
   closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+    closing = true;
     if (err) log.error({ err: { message: err.message, stack: err.stack } }, 'shutting down after an error');
     else log.info({ signal }, 'shutting down');
     await running.scheduler?.stop();
@@ -49,8 +53,10 @@ async function main(): Promise<void> {
     await embedded?.stop();
   });
 
+  log.info('migrating the database');
   const migrated = await migrateToLatest(database.db as never);
-  for (const r of migrated.results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
+  const applied = (migrated.results ?? []).map((r) => r.migrationName);
+  log.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'the schema is up to date');
 
   const startup = await ensureStartupKey({ db: database.db, clock }, config.BOOTSTRAP_API_KEY);
   if (startup.generated) {
@@ -64,7 +70,8 @@ async function main(): Promise<void> {
   const jobs = buildJobs(config);
   const app = await buildApp({ config, db: database.db, pool: database.pool, clock, jobs, logger: loggerOptions(config.LOG_LEVEL) });
   running.app = app;
-  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  log.info({ api: address, reference: `${address}/docs` }, `ready: the API is on ${address}, its reference at ${address}/docs`);
   if (config.CRON_ENABLED) {
     running.scheduler = startScheduler({ db: database.db, clock, log }, jobs);
     log.info({ jobs: jobs.map((j) => `${j.name} (${j.schedule})`) }, 'scheduler started');

@@ -14,7 +14,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function createDatabase(connectionString: string, opts: { poolSize?: number; log?: Logger } = {}): Database {
+export interface DatabaseOptions {
+  poolSize?: number;
+  log?: Logger;
+  /** True while losing connections is expected (the service or its own Postgres stopping): said quietly then. */
+  expectingLoss?: () => boolean;
+}
+
+export function createDatabase(connectionString: string, opts: DatabaseOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString,
     max: opts.poolSize ?? 20,
@@ -24,7 +31,11 @@ export function createDatabase(connectionString: string, opts: { poolSize?: numb
   });
   // An idle client loses its server (restart, failover): log it and let the pool open a
   // fresh connection on the next query. Without this listener the process would crash.
-  pool.on('error', (err) => opts.log?.warn({ err: { message: err.message } }, 'idle database connection lost'));
+  // Expected while stopping: Ctrl-C reaches the embedded Postgres too, which ends its sessions.
+  pool.on('error', (err) => {
+    if (opts.expectingLoss?.()) opts.log?.debug({ err: { message: err.message } }, 'idle database connection closed while stopping');
+    else opts.log?.warn({ err: { message: err.message } }, 'idle database connection lost');
+  });
   // A server that goes away can make a client emit 'error' after the pool has let go of
   // it (the FATAL message, then the socket reset). Queries still get their own errors;
   // this listener only keeps a stray one from crashing the process.

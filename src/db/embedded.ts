@@ -11,6 +11,8 @@ export class DataDirInUseError extends Error {}
 export interface EmbeddedPostgresHandle {
   url: string;
   stop(): Promise<void>;
+  /** Whether this Postgres is shutting down or gone (its pid file says "stopping", or is gone). */
+  stopping(): boolean;
 }
 
 /** Asks the kernel for a free loopback port, so several clusters never fight over 5432. */
@@ -73,6 +75,24 @@ async function claimDataDir(root: string, pgdata: string, log: Logger): Promise<
     }
   }
   await writeFile(ownerFile, `${process.pid}\n`);
+}
+
+/**
+ * The URL of the embedded Postgres a running service owns in dataDir (its port is in
+ * postmaster.pid, its password in pg-password), so a script can work beside the service;
+ * undefined when no service runs there.
+ */
+export function runningEmbeddedUrl(dataDir: string): string | undefined {
+  const root = path.resolve(dataDir);
+  const owner = readPid(path.join(root, 'aftercare.pid'));
+  const pidFile = path.join(root, 'pg', 'postmaster.pid');
+  const postmaster = readPid(pidFile);
+  if (!owner || !processAlive(owner) || !postmaster || !processAlive(postmaster)) return undefined;
+  const port = Number(readFileSync(pidFile, 'utf8').split('\n')[3]);
+  const passwordFile = path.join(root, 'pg-password');
+  if (!Number.isInteger(port) || port <= 0 || !existsSync(passwordFile)) return undefined;
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/aftercare`;
 }
 
 /**
@@ -162,8 +182,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     if (postmaster && processAlive(postmaster)) process.kill(postmaster, 'SIGINT');
   };
   process.on('exit', onExit);
+  const pidFile = path.join(pgdata, 'postmaster.pid');
   return {
     url: url.replace(/\/postgres$/, '/aftercare'),
+    // Postgres marks its pid file "stopping" as it begins a shutdown, before it ends sessions.
+    stopping: () => !existsSync(pidFile) || readFileSync(pidFile, 'utf8').split('\n')[7]?.trim() === 'stopping',
     stop: async () => {
       process.removeListener('exit', onExit);
       // The library waits for an 'exit' that already happened if Postgres died or was stopped by someone else.

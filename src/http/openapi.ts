@@ -15,10 +15,11 @@ import { REQUEST_EXAMPLES, SCHEMA_EXAMPLES } from './examples.ts';
 import { FIELD_DOCS, OPERATION_DOCS, SCHEMA_DOCS } from './operation-docs.ts';
 import { PROBLEM_TYPES } from './problem.ts';
 import { sharedSchemas } from './schemas.ts';
+import { APP_VERSION } from '../version.ts';
 
 export const API_INFO = {
   title: 'Aftercare API',
-  version: '1.0.0',
+  version: APP_VERSION,
   description:
     'Headless after-sales service: customers and their products, tickets, technicians, SLA clocks, surveys. ' +
     'Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem+json.',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -25,6 +26,12 @@ describe('operations endpoints and cross-cutting HTTP', () => {
     const docs = await t.request({ method: 'GET', url: '/docs/', key: null });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);
+    // The document's version is the package's; the page offers no buttons that lead outside the project.
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(doc.json().info.version).toBe(pkg.version);
+    const config = JSON.parse(/createApiReference\('#app', (\{[\s\S]*?\})\)\s*<\/script>/.exec(docs.body)![1]!);
+    expect(config).toMatchObject({ agent: { disabled: true }, mcp: { disabled: true }, hideClientButton: true, showDeveloperTools: 'never' });
+    expect(docs.body).toContain('<title>Aftercare API reference</title>');
   });
 
   it('serves Prometheus metrics to admins, managers and analysts only', async () => {
