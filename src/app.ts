@@ -33,6 +33,7 @@ import { buildJobs, surveySettings } from './jobs/registry.ts';
 import { surveyRoutes } from './modules/surveys/surveys.routes.ts';
 import { queueSurvey } from './modules/surveys/surveys.service.ts';
 import { churnRoutes } from './modules/churn/churn.routes.ts';
+import { partRoutes } from './modules/parts/parts.routes.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
 
 export interface AppDeps {
@@ -160,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? buildJobs() });
   await app.register(auditRoutes, { db: deps.db });
   await app.register(churnRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(partRoutes, { db: deps.db, clock: deps.clock });
   await app.register(surveyRoutes, {
     db: deps.db,
     clock: deps.clock,

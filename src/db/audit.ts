@@ -7,7 +7,9 @@ import type { AuditLogTable, Tx } from './types.ts';
 import { newId } from '../lib/ids.ts';
 import type { ChangeContext } from './context.ts';
 
-export type AuditResource = 'customer' | 'asset' | 'api_key' | 'technician' | 'calendar' | 'sla_policy' | 'churn_model';
+/** Every kind of resource the trail records. */
+export const AUDIT_RESOURCES = ['customer', 'asset', 'api_key', 'technician', 'calendar', 'sla_policy', 'churn_model', 'part'] as const;
+export type AuditResource = (typeof AUDIT_RESOURCES)[number];
 
 export interface AuditEntry {
   action: string;

@@ -363,7 +363,40 @@ export interface ServerSecretsTable {
   created_at: Generated<Date>;
 }
 
+/** Spare parts; stock changes only with a row of part_movements. */
+export interface PartsTable {
+  id: string;
+  sku: string;
+  name: string;
+  category: string | null;
+  unit_price: number;
+  currency: string;
+  stock: number;
+  reorder_level: number;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  version: Generated<number>;
+}
+
+/** The append-only stock ledger: a part's stock is the sum of its movements. */
+export interface PartMovementsTable {
+  id: string;
+  part_id: string;
+  kind: 'opening' | 'received' | 'adjusted' | 'returned' | 'consumed';
+  quantity: number;
+  stock_after: number;
+  reason: string | null;
+  occurred_at: Date;
+  actor_kind: 'api_key' | 'system';
+  actor_id: string | null;
+  actor_role: string | null;
+  request_id: string | null;
+}
+
 export interface DB {
+  parts: PartsTable;
+  part_movements: PartMovementsTable;
   server_secrets: ServerSecretsTable;
   sla_recompute: SlaRecomputeTable;
   surveys: SurveysTable;

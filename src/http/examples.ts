@@ -583,6 +583,35 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     "updated_at": "2026-11-27T20:59:19.434Z",
     "version": 1
   },
+  "Part": {
+    "id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
+    "sku": "SL2-BOARD",
+    "name": "门锁主板 Smart Lock S2 control board",
+    "category": "smart-lock",
+    "unit_price": 12000,
+    "currency": "CNY",
+    "stock": 11,
+    "reorder_level": 5,
+    "low_stock": false,
+    "active": true,
+    "created_at": "2026-11-28T01:10:00.000Z",
+    "updated_at": "2026-11-28T01:12:30.000Z",
+    "version": 2
+  },
+  "PartMovement": {
+    "id": "01a21f92-8b40-7c11-a3f4-0b6e2d9c1f77",
+    "part_id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
+    "kind": "received",
+    "quantity": 10,
+    "stock_after": 11,
+    "reason": "Delivery note DN-2026-1128",
+    "occurred_at": "2026-11-28T01:12:30.000Z",
+    "actor": {
+      "kind": "api_key",
+      "id": "01a21ecf-8401-71e3-978d-4ad7ceb377ba",
+      "role": "manager"
+    }
+  },
   "ChurnModel": {
     "window_days": 180,
     "weights": {
@@ -1058,6 +1087,24 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
 };
 
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
+  "parts.create": {
+    "sku": "SL2-BOARD",
+    "name": "门锁主板 Smart Lock S2 control board",
+    "category": "smart-lock",
+    "unit_price": 12000,
+    "currency": "CNY",
+    "stock": 1,
+    "reorder_level": 5
+  },
+  "parts.update": {
+    "unit_price": 12500,
+    "reorder_level": 8
+  },
+  "parts.recordMovement": {
+    "kind": "received",
+    "quantity": 10,
+    "reason": "Delivery note DN-2026-1128"
+  },
   "surveys.create": {},
   "jobs.run": {},
   "customers.create": {

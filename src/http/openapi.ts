@@ -8,7 +8,7 @@ declare module 'fastify' {
   }
 }
 import fp from 'fastify-plugin';
-import { EVENT_TYPES } from '../db/outbox.ts';
+import { EVENT_SCHEMAS, EVENT_TYPES } from '../db/outbox.ts';
 import { RULES } from '../domain/errors.ts';
 import type { Access } from './auth.ts';
 import { REQUEST_EXAMPLES, SCHEMA_EXAMPLES } from './examples.ts';
@@ -149,7 +149,7 @@ export function withFieldWords(doc: Doc): Doc {
   return doc;
 }
 
-const EVENT_SCHEMA = { ticket: 'TicketEvent', survey: 'SurveyEvent', customer: 'CustomerEvent' } as const;
+const EVENT_SCHEMA = EVENT_SCHEMAS;
 
 /**
  * OpenAPI 3.1 `webhooks`: one entry per event type, with the event it carries (the feed's
@@ -362,6 +362,7 @@ export const openapiPlugin = fp(
           { name: 'technicians', description: 'Technicians: tier, regions, skills, capacity' },
           { name: 'tickets', description: 'Tickets (工单): intake, workflow actions, timeline' },
           { name: 'sla', description: 'Business calendars, SLA policies, breaches and the follow-up worklist' },
+          { name: 'parts', description: 'Spare parts (备件) and their stock ledger' },
           { name: 'surveys', description: 'Satisfaction surveys (满意度调查) sent after resolution, and their answers' },
           { name: 'public', description: 'The survey pages customers answer with their token, without an API key' },
           { name: 'churn', description: 'Churn-risk scores of customers and the model that weighs them' },

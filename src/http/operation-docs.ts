@@ -1,3 +1,5 @@
+import { AUDIT_RESOURCES } from '../db/audit.ts';
+
 /**
  * The words of the OpenAPI document: every operation's summary and description, by
  * operationId, in one place a writer can read through. The roles that may call an operation
@@ -197,6 +199,24 @@ export const OPERATION_DOCS: Record<string, { summary: string; description: stri
     description: 'Applies from the next scan; with If-Match (412 when stale). Refuses thresholds out of order and all-zero weights (422).',
   },
 
+  // parts
+  'parts.create': {
+    summary: 'Add a spare part',
+    description: 'sku is unique (409 when taken). stock is the opening balance, written to the ledger as an opening movement; afterwards stock changes only through movements.',
+  },
+  'parts.list': { summary: 'List spare parts', description: 'Filter by category, sku, active, or low_stock=true for the reorder list (stock at or below reorder_level); keyset-paginated.' },
+  'parts.get': { summary: 'Get a spare part', description: 'With its stock, reorder level and whether it is low; the ETag carries its version.' },
+  'parts.update': {
+    summary: 'Change a spare part',
+    description: 'Name, category, price, currency, reorder level, active; never stock (use movements). With If-Match (412 when stale). A reorder level raised to or above the stock emits part.low_stock.',
+  },
+  'parts.recordMovement': {
+    summary: 'Receive, adjust or return stock',
+    description:
+      'One row of the append-only ledger and the stock change, in one transaction: received and returned add units; adjusted corrects the count either way and needs a reason. Stock never goes below zero: a withdrawal larger than the stock is 409 and changes nothing. Falling to or below the reorder level emits part.low_stock once per crossing. Answers the ledger row.',
+  },
+  'parts.movements': { summary: 'The stock ledger of a part', description: 'Every movement (opening, received, adjusted, returned, consumed) newest first, with the stock after it and who made it; stock is always their sum.' },
+
   // events, jobs, audit
   'events.list': {
     summary: 'The ordered feed of changes',
@@ -222,6 +242,10 @@ export const OPERATION_DOCS: Record<string, { summary: string; description: stri
  * schema's own description always wins. test/openapi.test.ts checks none is left without.
  */
 export const FIELD_DOCS: Record<string, string> = {
+  sku: 'Stock-keeping unit: the part number, unique.',
+  stock: 'Units in stock; changes only through movements, never below zero.',
+  reorder_level: 'At or below this stock the part is low: it is on the reorder list and part.low_stock is emitted when stock falls to it.',
+  stock_after: 'The part\'s stock after this movement.',
   // identity and bookkeeping
   version: 'Increases by one with every change; the ETag is this number, for If-Match.',
   data: 'The items of this page.',
@@ -318,7 +342,7 @@ export const FIELD_DOCS: Record<string, string> = {
   'tickets.create.type': 'The kind of request: inquiry, repair, installation, maintenance, replacement, return or complaint.',
   'tickets.update.type': 'The kind of request: inquiry, repair, installation, maintenance, replacement, return or complaint.',
   'tickets.list.type': 'Only tickets of this type.',
-  'AuditEntry.type': 'The kind of resource: customer, asset, api_key, technician, calendar, sla_policy, churn_model.',
+  'AuditEntry.type': `The kind of resource: ${AUDIT_RESOURCES.join(', ')}.`,
   'TicketEvent.type': 'What happened to the ticket.',
   'SurveyEvent.type': 'What happened to the survey.',
   'CustomerEvent.type': 'What happened to the customer.',
@@ -451,6 +475,8 @@ export const SCHEMA_DOCS: Record<string, string> = {
   Calendar: 'A business calendar: working hours per weekday in a time zone, holidays and make-up workdays (调休).',
   SlaPolicy: 'An SLA policy: the targets that apply to the tickets it matches, counted in its calendar\'s working time.',
   SlaBreach: 'An SLA breach or warning as the sweep recorded it, once per ticket and metric.',
+  Part: 'A spare part (备件): its number, price, stock and reorder level.',
+  PartMovement: 'One row of a part\'s stock ledger: units in or out, why, the stock after it, and who moved them.',
   JobRun: 'One run of a scheduled job: when, where, how long, what it did.',
   Job: 'A scheduled job with its schedule, last run and next run.',
   JobList: 'Every scheduled job.',

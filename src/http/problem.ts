@@ -21,7 +21,7 @@ export const PROBLEM_TYPES = {
   unauthorized: { status: 401, title: 'Unauthorized', description: 'No API key, or one that is unknown, revoked or expired. Send Authorization: Bearer <key> with a working key.' },
   forbidden: { status: 403, title: 'Forbidden', description: 'The key\'s role may not do this; detail names the roles that may. Use a key with one of them.' },
   'not-found': { status: 404, title: 'Not found', description: 'No such resource (or route), or one this key may not see: a technician key sees its own tickets only.' },
-  conflict: { status: 409, title: 'Conflict', description: 'The change does not fit the resource\'s current state: a workflow action not allowed now (current_status and allowed_actions say what is), a duplicate external_ref, an erased customer, a technician at capacity. Read the resource again and choose another action.' },
+  conflict: { status: 409, title: 'Conflict', description: 'The change does not fit the resource\'s current state: a workflow action not allowed now (current_status and allowed_actions say what is), a duplicate external_ref or sku, an erased customer, a technician at capacity, a part without enough stock. Read the resource again and choose another action.' },
   'concurrent-change': { status: 409, title: 'Conflict', description: 'Another change to the same rows got in the way. Nothing was changed: retry after Retry-After seconds.' },
   'idempotency-in-flight': { status: 409, title: 'Request in progress', description: 'A request with this Idempotency-Key is still running. Retry after Retry-After seconds to get its answer.' },
   gone: { status: 410, title: 'Gone', description: 'It existed and can no longer be used (an expired survey link).' },

@@ -12,6 +12,7 @@ export const Timestamp = Type.String({ format: 'date-time', maxLength: 40, descr
 export const DateOnly = Type.String({ format: 'date', maxLength: 10, description: 'A calendar date, YYYY-MM-DD.' });
 export const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9][0-9 ().-]*$' });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const Currency = Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency code, e.g. CNY, EUR.' });
 /**
  * `T | null`, written as `type: [T, "null"]` rather than `anyOf`: fast-json-stringify then
  * serializes it directly instead of running a validator per field to pick the branch, and

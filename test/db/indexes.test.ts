@@ -11,6 +11,7 @@ import { ticketListQuery } from '../../src/modules/tickets/tickets.repository.ts
 import { slaBreachListQuery } from '../../src/modules/sla/sla-breaches.repository.ts';
 import { surveyListQuery } from '../../src/modules/surveys/surveys.repository.ts';
 import { followUpWorklistQuery } from '../../src/modules/sla/follow-ups.repository.ts';
+import { partListQuery } from '../../src/modules/parts/parts.repository.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -79,6 +80,11 @@ beforeAll(async () => {
       t.created_at, t.created_at + interval '14 days', case when n % 50 = 0 then null else t.created_at + interval '1 day' end,
       case when n % 50 = 0 then null when n % 1000 = 1 then 1 else 5 end, t.created_at
     from (select *, row_number() over (order by id) as n from tickets) t`.execute(d.db);
+  await sql`insert into parts (id, sku, name, category, unit_price, currency, stock, reorder_level, active, created_at, updated_at)
+    select gen_random_uuid(), 'P-' || i, 'Part ' || i, case when i % 1000 = 0 then 'rare' else 'cat' || (i % 30) end, 1000, 'CNY',
+      case when i % 97 = 0 then 1 else 100 end, 5, i % 53 <> 0,
+      timestamptz '2026-01-01' + i * interval '1 minute', timestamptz '2026-01-01' + i * interval '1 minute'
+    from generate_series(1, 30000) i`.execute(d.db);
   await sql`analyze`.execute(d.db);
 });
 afterAll(async () => d.close());
@@ -169,6 +175,11 @@ describe('every list filter has an index the planner uses', () => {
     ['surveys: created range', () => surveyListQuery(d.db, { created_from: '2026-01-10T00:00:00Z', created_to: '2026-01-10T02:00:00Z' }, page), 'surveys_created'],
     ['surveys: updated_since', () => surveyListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'surveys_updated'],
     ['api keys: updated_since', () => apiKeyListQuery(d.db, {}, sync), 'api_keys_updated'],
+    ['parts: sku', () => partListQuery(d.db, { sku: 'P-123' }, page), 'parts_sku_key'],
+    ['parts: category', () => partListQuery(d.db, { category: 'rare' }, page), 'parts_category_idx'],
+    ['parts: low stock (the reorder list)', () => partListQuery(d.db, { low_stock: true }, page), 'parts_low_stock_idx'],
+    ['parts: inactive', () => partListQuery(d.db, { active: false }, page), 'parts_inactive_idx'],
+    ['parts: updated_since', () => partListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-01-20T00:00:00Z') }), 'parts_updated_at_idx'],
   ];
   for (const [name, query, index] of cases) {
     it(name, async () => {

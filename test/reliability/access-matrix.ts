@@ -67,6 +67,12 @@ jobs.runs                     ✓ ✓ · · ✓ ·
 audit.list                    ✓ ✓ · · · ·
 churn.getModel                ✓ ✓ ✓ ✓ ✓ ·
 churn.putModel                ✓ ✓ · · · ·
+parts.create                  ✓ ✓ · · · ·
+parts.list                    ✓ ✓ ✓ ✓ ✓ ✓
+parts.get                     ✓ ✓ ✓ ✓ ✓ ✓
+parts.update                  ✓ ✓ · · · ·
+parts.recordMovement          ✓ ✓ · · · ·
+parts.movements               ✓ ✓ ✓ ✓ ✓ ·
 surveys.create                ✓ ✓ ✓ ✓ · ·
 surveys.list                  ✓ ✓ ✓ ✓ ✓ ·
 surveys.get                   ✓ ✓ ✓ ✓ ✓ ·

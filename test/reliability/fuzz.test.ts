@@ -41,6 +41,7 @@ beforeAll(async () => {
       calendar_id: [ids.calendar, '01900000-0000-7000-8000-000000000001'],
       policy_id: [ids.policy],
       linked_ticket_id: [ids.ticket],
+      part_id: [ids.part],
     },
     path: (op, name) => pathIds(world, op, name),
     cursor: (op) => cursors.get(op.operationId),

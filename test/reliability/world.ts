@@ -39,6 +39,7 @@ export interface World {
     surveyToken: string;
     calendar: string;
     policy: string;
+    part: string;
     /** A key any test may revoke. */
     spareKey: string;
     job: string;
@@ -95,6 +96,8 @@ export async function buildWorld(service: Service, run = randomBytes(4).toString
     name: `Reliability ${run}`, position: 900, match: { types: ['installation'], customer_tiers: ['key'] }, targets: { first_response: 60, resolution: 600, follow_up: 1440 }, calendar_id: calendar.id,
   });
 
+  const part = await post<{ id: string }>('/v1/parts', { sku: `REL-${run}`, name: '压缩机 compressor', category: 'fridge', unit_price: 45000, currency: 'CNY', stock: 1000, reorder_level: 10 });
+
   const keys = {
     admin: service.adminKey,
     manager: (await key('manager')).secret,
@@ -130,6 +133,7 @@ export async function buildWorld(service: Service, run = randomBytes(4).toString
       surveyToken: survey.token,
       calendar: calendar.id,
       policy: policy.id,
+      part: part.id,
       spareKey: spare.id,
       job: 'sla-sweep',
     },
@@ -167,6 +171,8 @@ export function pathIds(world: World, op: Operation, name: string): readonly str
       return [ids.spareKey];
     case 'surveys':
       return [ids.survey];
+    case 'parts':
+      return [ids.part];
     default:
       throw new Error(`no id for {${name}} in ${op.path}`);
   }

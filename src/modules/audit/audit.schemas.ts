@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+import { AUDIT_RESOURCES } from '../../db/audit.ts';
 
 export const AuditEntrySchema = Type.Object(
   {
@@ -27,8 +28,8 @@ export const AuditQuery = Type.Object(
     resource: Type.Optional(
       Type.String({
         maxLength: 60,
-        pattern: '^(customer|asset|api_key|technician|calendar|sla_policy|churn_model)(/[0-9a-fA-F-]{36})?$',
-        description: 'A resource type (customer, asset, api_key, technician, calendar, sla_policy, churn_model), optionally with /<id>.',
+        pattern: `^(${AUDIT_RESOURCES.join('|')})(/[0-9a-fA-F-]{36})?$`,
+        description: `A resource type (${AUDIT_RESOURCES.join(', ')}), optionally with /<id>.`,
       }),
     ),
     actor: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'The id of the API key that acted.' })),

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { StringEnum, Uuid } from '../../http/schemas.ts';
-import { Currency, FollowUpOutcome, ResolutionMethod, WarrantyFinding, chargeItemFields } from './tickets.schemas.ts';
+import { Currency } from '../../http/schemas.ts';
+import { FollowUpOutcome, ResolutionMethod, WarrantyFinding, chargeItemFields } from './tickets.schemas.ts';
 
 const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' });
 const Note = Type.Optional(Type.String({ minLength: 1, maxLength: 2000 }));

@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { ListQueryBase, Nullable, NullableRef, Page, StringEnum, Timestamp, Uuid, ref, registerShared } from '../../http/schemas.ts';
+import { Currency, ListQueryBase, Nullable, NullableRef, Page, StringEnum, Timestamp, Uuid, ref, registerShared } from '../../http/schemas.ts';
 import { ExternalRef } from '../customers/customers.schemas.ts';
 
 export const TICKET_TYPES = ['inquiry', 'repair', 'installation', 'maintenance', 'replacement', 'return', 'complaint', 'care'] as const;
@@ -50,7 +50,6 @@ export const FollowUpOutcome = StringEnum(FOLLOW_UP_OUTCOMES, {
 });
 const Amount = Type.Integer({ format: 'int64', minimum: 0, maximum: 100_000_000_000, description: 'In minor units (cents, fen).' });
 
-export const Currency = Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency code, e.g. CNY, EUR.' });
 /** A line of charges, as sent with a resolution and as kept on the ticket. */
 export const chargeItemFields = {
   kind: StringEnum(['labour', 'parts', 'visit', 'other'] as const, { description: 'labour: work time; parts: spare parts; visit: the call-out fee; other.' }),
