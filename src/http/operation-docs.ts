@@ -33,7 +33,7 @@ export const OPERATION_DOCS: Record<string, { summary: string; description: stri
   'apiKeys.revoke': {
     summary: 'Revoke a key at once; revoking a revoked key returns it unchanged',
     description:
-      'Revokes the key on every instance within milliseconds (the revoking instance before it answers). Refuses to revoke the last working admin key (409): create another admin key first.',
+      'Revokes the key on every instance within milliseconds (the revoking instance before it answers). With If-Match, 412 when the key changed since it was read. Refuses to revoke the last working admin key (409): create another admin key first.',
   },
 
   // customers

@@ -27,6 +27,17 @@ describe('API keys', () => {
     expect(one.json()).not.toHaveProperty('secret');
   });
 
+  it('revokes with If-Match like every DELETE: a stale version is 412 and the key keeps working', async () => {
+    const key = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'to revoke', role: 'agent' } })).json();
+    const stale = await t.request({ method: 'DELETE', url: `/v1/api-keys/${key.id}`, headers: { 'if-match': `"${key.version + 1}"` } });
+    expect(stale.statusCode).toBe(412);
+    expect((await t.request({ method: 'GET', url: '/v1/customers', key: key.secret })).statusCode).toBe(200);
+    const revoked = await t.request({ method: 'DELETE', url: `/v1/api-keys/${key.id}`, headers: { 'if-match': `"${key.version}"` } });
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json().revoked_at).not.toBeNull();
+    expect((await t.request({ method: 'GET', url: '/v1/customers', key: key.secret })).statusCode).toBe(401);
+  });
+
   it('filters by role and by revoked', async () => {
     const { id } = (await t.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'analyst', role: 'analyst' } })).json();
     await t.request({ method: 'DELETE', url: `/v1/api-keys/${id}` });

@@ -27,6 +27,11 @@ export async function findApiKey(db: Db | Tx, id: string): Promise<ApiKeyRow | u
   return db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
+/** The key's row, locked until the revoking transaction ends, so its version check holds. */
+export async function lockApiKey(tx: Tx, id: string): Promise<ApiKeyRow | undefined> {
+  return tx.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export function apiKeyListQuery(db: Db, f: { role?: string; revoked?: boolean }, ks: Keyset) {
   let q = db.selectFrom('api_keys').select(API_KEY_COLUMNS);
   if (f.role) q = q.where('role', '=', f.role as ApiKeyRow['role']);

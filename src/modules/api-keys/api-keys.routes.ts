@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../../http/auth.ts';
-import { sendCreated, withEtag } from '../../http/etag.ts';
+import { ifMatchVersion, sendCreated, withEtag } from '../../http/etag.ts';
 import { changeContext } from '../../http/idempotency.ts';
 import { IdParams, problemResponses, ref } from '../../http/schemas.ts';
 import { ApiKeyCreatedSchema, ApiKeyListQuery, ApiKeyPage, ApiKeySchema, CreateApiKey } from './api-keys.schemas.ts';
@@ -65,9 +65,9 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<service.ApiKeyDeps> = async
         operationId: 'apiKeys.revoke',
         tags,
         params: IdParams,
-        response: { 200: ref(ApiKeySchema), ...problemResponses(404, 409) },
+        response: { 200: ref(ApiKeySchema), ...problemResponses(404, 409, 412) },
       },
     },
-    async (request, reply) => withEtag(reply, await service.revokeApiKey(deps, changeContext(request), request.params.id)),
+    async (request, reply) => withEtag(reply, await service.revokeApiKey(deps, changeContext(request), request.params.id, ifMatchVersion(request))),
   );
 };

@@ -5,7 +5,7 @@ import type { Db, Role } from '../../db/types.ts';
 import type { ApiKeyCache } from '../../http/key-cache.ts';
 import { sha256 } from '../../lib/hash.ts';
 import { keysetFrom, pageOf } from '../../db/pagination.ts';
-import { conflict, notFound, ruleViolated } from '../../domain/errors.ts';
+import { assertVersion, conflict, notFound, ruleViolated } from '../../domain/errors.ts';
 import { systemContext, type ChangeContext } from '../../db/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../../db/audit.ts';
@@ -87,17 +87,19 @@ export async function getApiKey(deps: ApiKeyDeps, id: string) {
 }
 
 /** Revokes at once (the next request with it gets 401). The last working admin key cannot be revoked. */
-export async function revokeApiKey(deps: ApiKeyDeps, ctx: ChangeContext, id: string) {
+export async function revokeApiKey(deps: ApiKeyDeps, ctx: ChangeContext, id: string, expectedVersion?: number) {
   const now = deps.clock.now();
   return inChange(deps.db, ctx, async (tx) => {
-    const existing = await repo.findApiKey(tx, id);
-    if (!existing) throw notFound('API key', id);
+    const seen = await repo.findApiKey(tx, id);
+    if (!seen) throw notFound('API key', id);
+    // Admin keys are locked all together first (in one order, so two revocations cannot
+    // deadlock or both take the last two); then this key's row, for the version check.
+    const admins = seen.role === 'admin' ? await repo.lockActiveAdmins(tx, now) : undefined;
+    const existing = await repo.lockApiKey(tx, id);
+    assertVersion('API key', id, existing, expectedVersion);
     if (existing.revoked_at) return present(existing);
-    if (existing.role === 'admin') {
-      const admins = await repo.lockActiveAdmins(tx, now);
-      if (admins.length === 1 && admins[0] === id) {
-        throw conflict('This is the last working admin key; create another admin key before revoking it.');
-      }
+    if (admins && admins.length === 1 && admins[0] === id) {
+      throw conflict('This is the last working admin key; create another admin key before revoking it.');
     }
     const row = await repo.revokeApiKey(tx, id, now);
     if (!row) throw conflict('The key changed while it was being revoked; retry.');
