@@ -63,7 +63,8 @@ async function storeResult(
  * The change context for a request. When the request carries an Idempotency-Key, the
  * result is recorded inside the change's own transaction (see inChange), so the change
  * and the record of it commit together. `present` turns the result into the body the
- * route sends (e.g. without a secret that must not be stored).
+ * route sends (e.g. without a secret that must not be stored). `status` is needed only where a
+ * route declares more than one 2xx (an upsert's 200 or 201).
  */
 export function changeContext(
   request: FastifyRequest,
@@ -74,8 +75,11 @@ export function changeContext(
   const scope = request.idempotency;
   const ctx: ChangeContext = { actor, requestId: String(request.id) };
   if (scope) {
+    // The status recorded for a replay: given, else the one 2xx the route declares (a POST
+    // that answers 200, like a ledger entry or a workflow action, is not a 201).
+    const declared = Object.keys((request.routeOptions.schema?.response ?? {}) as object).filter((k) => /^2\d\d$/.test(k));
     ctx.recordResult = async (tx, result) => {
-      const status = opts.status ?? 201;
+      const status = opts.status ?? (declared.length === 1 ? Number(declared[0]) : 201);
       // Serialized exactly as the route will send it (its response schema, its key order),
       // so a replay is byte for byte the first response's body.
       const body = scope.serialize(opts.present ? opts.present(result) : result, status);

@@ -74,6 +74,18 @@ describe('spare parts and their stock ledger', () => {
     await ledgerSumIsStock();
   });
 
+  it('replays a movement sent again with its Idempotency-Key, and moves the stock once (found by the reliability fuzzing: a 500)', async () => {
+    const p = await part({ stock: 5 });
+    const send = () => t.request({ method: 'POST', url: `/v1/parts/${p.id}/movements`, headers: { 'idempotency-key': `move-${p.id}` }, payload: { kind: 'adjusted', quantity: -2, reason: 'damaged' } });
+    const first = await send();
+    expect(first.statusCode, first.body).toBe(200);
+    const again = await send();
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toBe(first.body);
+    expect((await t.request({ method: 'GET', url: `/v1/parts/${p.id}` })).json().stock).toBe(3);
+  });
+
   it('never goes below zero when withdrawals race: 5 at once of 1 unit from a stock of 3 → exactly 3 succeed', async () => {
     const p = await part({ stock: 3 });
     const results = await Promise.all(Array.from({ length: 5 }, (_, i) => move(p.id, { kind: 'adjusted', quantity: -1, reason: `race ${i}` })));
