@@ -14,12 +14,21 @@ import type { Socket } from 'node:net';
  * No library does this; it is the shape the httpolyglot package uses to sniff a connection
  * (read, unshift, hand over), applied to the request target only.
  */
-export function percentEncodeRawUrls(server: Server): void {
+export function percentEncodeRawUrls(server: Server, opts: { firstBytesTimeoutMs?: number } = {}): void {
   const listeners = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
+  // Until the HTTP server has the socket, its timeouts and error handling are ours: a client
+  // that connects and sends nothing is cut off like one that sends no headers, and a reset
+  // before the first byte closes the socket instead of crashing the process.
+  const timeoutMs = opts.firstBytesTimeoutMs ?? (server.headersTimeout || 60_000);
   server.on('connection', (socket: Socket) => {
+    const early = () => socket.destroy();
+    socket.on('error', early);
+    socket.setTimeout(timeoutMs, early);
     socket.once('data', (chunk: Buffer) => {
       socket.pause();
+      socket.setTimeout(0);
+      socket.removeListener('error', early);
       socket.unshift(encodeRequestTarget(chunk));
       for (const listener of listeners) listener.call(server, socket);
       process.nextTick(() => socket.resume());
