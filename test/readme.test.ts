@@ -78,7 +78,8 @@ describe.skipIf(missing.length > 0)(`the README, run as a reader runs it${missin
     const calls = path.join(dir, 'calls.tsv');
     const scriptLines = PRELUDE.split('\n');
     const readmeLineOf = new Map<number, number>();
-    for (const block of shellBlocks(readme)) {
+    const blocks = shellBlocks(readme);
+    for (const block of blocks) {
       for (const line of block.lines) {
         scriptLines.push(line.text.replaceAll('ak_...', key!));
         readmeLineOf.set(scriptLines.length, line.at);
@@ -105,7 +106,7 @@ describe.skipIf(missing.length > 0)(`the README, run as a reader runs it${missin
       const ok = expected ? status === expected : /^2\d\d$/.test(status!);
       if (!ok) wrong.push(`README line ${at}: ${status} (expected ${expected ?? '2xx'}): ${lines[(at ?? 1) - 1]?.trim()}\n    ${body}`);
     }
-    console.log(`README: ${recorded.length} curl examples executed in ${shellBlocks(readme).length} blocks`);
+    console.log(`README: ${recorded.length} curl examples executed in ${blocks.length} blocks`);
     expect(wrong).toEqual([]);
     expect(recorded.length).toBeGreaterThan(60);
 

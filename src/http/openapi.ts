@@ -149,7 +149,6 @@ export function withFieldWords(doc: Doc): Doc {
   return doc;
 }
 
-const EVENT_SCHEMA = EVENT_SCHEMAS;
 
 /**
  * OpenAPI 3.1 `webhooks`: one entry per event type, with the event it carries (the feed's
@@ -177,7 +176,7 @@ export function withWebhooks(doc: Doc & { webhooks?: Record<string, unknown>; ta
               header('Aftercare-Event-Type', 'The event type.', 64),
               header('Aftercare-Signature', 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret> (two v1 values during a secret rotation).', 300),
             ],
-            requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${EVENT_SCHEMA[resource]}` } } } },
+            requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${EVENT_SCHEMAS[resource]}` } } } },
             responses: { '200': { description: 'Any 2xx within 10 s is success; anything else is retried with backoff.' } },
           },
         },

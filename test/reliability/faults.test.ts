@@ -131,6 +131,17 @@ async function lastAddressesKept(load: Load): Promise<string[]> {
   return lost;
 }
 
+/** After a fault: every acknowledged write there and whole, every retry made once at most. */
+async function expectNothingLostHalfWrittenOrDoubled(load: Load) {
+  const written = await checkWritten(load);
+  expect(written.missing).toEqual([]);
+  expect(written.halfWritten).toEqual([]);
+  expect(await lastAddressesKept(load)).toEqual([]);
+  const retried = await retryUnacked(load);
+  expect(retried.twice).toEqual([]);
+  return { written, retried };
+}
+
 beforeAll(async () => {
   service = await startService();
   admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
@@ -171,12 +182,7 @@ describe('faults under load', () => {
     expect(readyAfterMs).toBeLessThan(5_000);
     expect(load.acked.size).toBeGreaterThan(ackedBefore);
 
-    const written = await checkWritten(load);
-    expect(written.missing).toEqual([]);
-    expect(written.halfWritten).toEqual([]);
-    expect(await lastAddressesKept(load)).toEqual([]);
-    const retried = await retryUnacked(load);
-    expect(retried.twice).toEqual([]);
+    const { written, retried } = await expectNothingLostHalfWrittenOrDoubled(load);
     console.log(
       `fault (database away 4 s): ${[...load.statuses].map(([s, n]) => `${s}×${n}`).join(' ')}; ready ${Math.round(readyAfterMs)} ms after its return; ` +
         `${written.checked} acknowledged tickets checked present and whole, ${load.addresses.size} acknowledged updates kept, ${retried.retried} refused requests retried, none made twice`,
@@ -194,12 +200,7 @@ describe('faults under load', () => {
 
     expect(ackedAtKill).toBeGreaterThan(0);
     expect(load.unexpected).toEqual([]);
-    const written = await checkWritten(load);
-    expect(written.missing).toEqual([]);
-    expect(written.halfWritten).toEqual([]);
-    expect(await lastAddressesKept(load)).toEqual([]);
-    const retried = await retryUnacked(load);
-    expect(retried.twice).toEqual([]);
+    const { written, retried } = await expectNothingLostHalfWrittenOrDoubled(load);
     console.log(
       `fault (SIGKILL and restart): ${[...load.statuses].map(([s, n]) => `${s}×${n}`).join(' ')}; ${written.checked} acknowledged tickets checked present and whole, ` +
         `${retried.retried} unanswered requests retried with their key (${retried.inFlight} still claimed by the killed process: 409 in flight), none made twice`,

@@ -4,7 +4,6 @@ import type { Actor } from '../tickets/tickets.schemas.ts';
 import { StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
 const RESOURCE_SCHEMAS = { ticket: 'Ticket', survey: 'Survey', customer: 'Customer', part: 'Part' } as const;
-const TITLE = EVENT_SCHEMAS;
 
 /** The events about one kind of resource: their types, and that resource as `data`. */
 function eventOf<R extends keyof typeof EVENT_TYPES>(resource: R, description: string) {
@@ -21,7 +20,7 @@ function eventOf<R extends keyof typeof EVENT_TYPES>(resource: R, description: s
       ),
       data: Type.Unsafe<Record<string, unknown>>({ $ref: `${RESOURCE_SCHEMAS[resource]}#`, description: 'The resource as its GET returned it after the change.' }),
     },
-    { $id: TITLE[resource], additionalProperties: false, description },
+    { $id: EVENT_SCHEMAS[resource], additionalProperties: false, description },
   );
 }
 export const TicketEvent = eventOf('ticket', 'A change to a ticket; data is the ticket after it.');
@@ -39,7 +38,7 @@ export const EventSchema = Type.Unsafe<Static<typeof TicketEvent> | Static<typeo
   discriminator: {
     propertyName: 'type',
     mapping: Object.fromEntries(
-      (Object.keys(EVENT_TYPES) as (keyof typeof EVENT_TYPES)[]).flatMap((r) => EVENT_TYPES[r].map((t) => [t, `#/components/schemas/${TITLE[r]}`])),
+      (Object.keys(EVENT_TYPES) as (keyof typeof EVENT_TYPES)[]).flatMap((r) => EVENT_TYPES[r].map((t) => [t, `#/components/schemas/${EVENT_SCHEMAS[r]}`])),
     ),
   },
 });

@@ -63,8 +63,9 @@ export async function insertMovement(tx: Tx, row: Insertable<PartMovementsTable>
   return tx.insertInto('part_movements').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function listMovements(db: Db, partId: string, limit: number, after?: string): Promise<MovementRow[]> {
-  let q = db.selectFrom('part_movements').selectAll().where('part_id', '=', partId);
-  if (after) q = q.where('id', '<', after);
-  return q.orderBy('id', 'desc').limit(limit + 1).execute();
+/** Newest first, a page of the ledger (occurred_at doubles as updated_at for pageOf, as on the timeline). */
+export async function listMovements(db: Db, partId: string, ks: Extract<Keyset, { mode: 'id' }>) {
+  let q = db.selectFrom('part_movements').selectAll().select(sql<Date>`occurred_at`.as('updated_at')).where('part_id', '=', partId);
+  if (ks.after) q = q.where('id', '<', ks.after.id);
+  return q.orderBy('id', 'desc').limit(ks.limit + 1).execute();
 }

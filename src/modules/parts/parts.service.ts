@@ -4,7 +4,7 @@ import { inChange } from '../../db/change.ts';
 import type { ChangeContext } from '../../db/context.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { eventRow, insertEvents } from '../../db/outbox.ts';
-import { decodeCursor, encodeCursor, keysetFrom, pageOf } from '../../db/pagination.ts';
+import { decodeCursor, keysetFrom, pageOf } from '../../db/pagination.ts';
 import type { Db, Tx } from '../../db/types.ts';
 import { assertVersion, conflict, invalidInput, notFound } from '../../domain/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -157,10 +157,8 @@ export async function recordMovement(deps: PartDeps, ctx: ChangeContext, id: str
 
 export async function listMovements(deps: PartDeps, id: string, q: MovementListQuery) {
   if (!(await repo.findPart(deps.db, id))) throw notFound('Part', id);
-  const limit = q.limit ?? 50;
   const after = decodeCursor(q.cursor, 'id');
-  const rows = await repo.listMovements(deps.db, id, limit, after?.id);
-  const data = rows.slice(0, limit);
-  const last = data.at(-1);
-  return { data: data.map(presentMovement), next_cursor: rows.length > limit && last ? encodeCursor({ s: 'id', id: last.id }) : null };
+  const ks = { mode: 'id' as const, limit: q.limit ?? 50, ...(after ? { after: { id: after.id } } : {}) };
+  const page = pageOf(await repo.listMovements(deps.db, id, ks), ks);
+  return { data: page.data.map(presentMovement), next_cursor: page.next_cursor };
 }
