@@ -69,8 +69,8 @@ describe('spare parts and their stock ledger', () => {
     const paged: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await t.request({ method: 'GET', url: `/v1/parts/${p.id}/movements?limit=2${cursor ? `&cursor=${cursor}` : ''}` })).json();
-      paged.push(...page.data.map((m: { id: string }) => m.id));
+      const page: { data: { id: string }[]; next_cursor: string | null } = (await t.request({ method: 'GET', url: `/v1/parts/${p.id}/movements?limit=2${cursor ? `&cursor=${cursor}` : ''}` })).json();
+      paged.push(...page.data.map((m) => m.id));
       cursor = page.next_cursor;
     } while (cursor);
     expect(paged).toEqual(ledger.map((m) => m.id));
