@@ -34,6 +34,7 @@ import { surveyRoutes } from './modules/surveys/surveys.routes.ts';
 import { queueSurvey } from './modules/surveys/surveys.service.ts';
 import { churnRoutes } from './modules/churn/churn.routes.ts';
 import { partRoutes } from './modules/parts/parts.routes.ts';
+import { visitRoutes } from './modules/visits/visits.routes.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
 
 export interface AppDeps {
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, { db: deps.db });
   await app.register(churnRoutes, { db: deps.db, clock: deps.clock });
   await app.register(partRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(visitRoutes, ticketCommands);
   await app.register(surveyRoutes, {
     db: deps.db,
     clock: deps.clock,

@@ -44,6 +44,8 @@ export const EnvSchema = Type.Object({
   SURVEY_RECOVERY_CSAT: Type.Integer({ minimum: 1, maximum: 5, default: 2 }),
   /** Requests per minute per client address on the public survey routes. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  /** Minutes before a visit's window that visit-reminders emits visit.reminder_due (the CRM sends the SMS). */
+  VISIT_REMINDER_LEAD_MINUTES: Type.Integer({ minimum: 1, maximum: 10_080, default: 1440 }),
   /** SLA sweep batches run side by side. */
   SLA_SWEEP_WORKERS: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),
 });

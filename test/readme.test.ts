@@ -108,6 +108,8 @@ describe.skipIf(missing.length > 0)(`the README, run as a reader runs it${missin
     }
     console.log(`README: ${recorded.length} curl examples executed in ${blocks.length} blocks`);
     expect(wrong).toEqual([]);
+    // The field visit's walk ends with the signed service report saved as a PDF.
+    expect((await readFile(path.join(dir, 'service-report.pdf'))).subarray(0, 5).toString()).toBe('%PDF-');
     expect(recorded.length).toBeGreaterThan(60);
 
     // The life of a repair ticket: closed, its survey answered.

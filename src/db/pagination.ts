@@ -6,7 +6,7 @@ import { invalidInput } from '../domain/errors.ts';
  * last row's key. A cursor that does not decode to exactly that shape is a 400, never a
  * 500 and never a silently different page.
  */
-export type Cursor = { s: 'id'; id: string } | { s: 'updated' | 'due'; t: string; id: string };
+export type Cursor = { s: 'id'; id: string } | { s: 'updated' | 'due' | 'window'; t: string; id: string };
 /** A cursor on (instant, id): an updated_since list, or a list in order of due time. */
 export type TimedCursor = Extract<Cursor, { t: string }>;
 
@@ -66,9 +66,10 @@ export function keysetFrom(q: PageRequest): Keyset {
 }
 
 /** The order a cursor belongs to, if it decodes at all (decodeCursor then checks it whole). */
-function cursorKind(raw: string): string | undefined {
+export function cursorKind(raw: string): Cursor['s'] | undefined {
   try {
-    return (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { s?: unknown })?.s === 'updated' ? 'updated' : undefined;
+    const s = (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { s?: unknown })?.s;
+    return s === 'id' || s === 'updated' || s === 'due' || s === 'window' ? s : undefined;
   } catch {
     return undefined;
   }

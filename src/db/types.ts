@@ -1,5 +1,6 @@
 import type { TicketStatus } from '../domain/ticket-workflow.ts';
-export type { TicketStatus };
+import type { VisitStatus } from '../domain/visit-workflow.ts';
+export type { TicketStatus, VisitStatus };
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /** A timestamptz: written as a Date, read as a Date. */
@@ -136,6 +137,7 @@ export interface TechniciansTable {
   open_tickets: Generated<number>;
   active: Generated<boolean>;
   calendar_id: string | null;
+  travel_buffer_minutes: Generated<number>;
   last_assigned_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -392,9 +394,52 @@ export interface PartMovementsTable {
   actor_id: string | null;
   actor_role: string | null;
   request_id: string | null;
+  visit_id: string | null;
+}
+
+export interface PlannedPart {
+  part_id: string;
+  quantity: number;
+}
+
+/** A field visit (上门服务); the slot it holds is [window_start, holds_until). */
+export interface VisitsTable {
+  id: string;
+  ticket_id: string;
+  customer_id: string;
+  technician_id: string;
+  status: Generated<VisitStatus>;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  buffer_minutes: number;
+  holds_until: Timestamp;
+  outside_hours: boolean;
+  outside_hours_reason: string | null;
+  planned_parts: Json<PlannedPart[]>;
+  notes: string | null;
+  checked_in_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  cancel_reason: string | null;
+  no_show_at: Timestamp | null;
+  reminder_sent_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+/** The signed repair record of a completed visit: written once, never changed. */
+export interface VisitRecordsTable {
+  visit_id: string;
+  ticket_id: string;
+  record: Json<Record<string, unknown>>;
+  sha256: string;
+  created_at: Timestamp;
 }
 
 export interface DB {
+  visits: VisitsTable;
+  visit_records: VisitRecordsTable;
   parts: PartsTable;
   part_movements: PartMovementsTable;
   server_secrets: ServerSecretsTable;

@@ -162,6 +162,11 @@ export class BusinessCalendar {
     this.alwaysOpen = this.#holidays.size === 0 && WEEKDAYS.every((d) => hours[d].length === 1 && hours[d][0]![0] === 0 && hours[d][0]![1] === 1440);
   }
 
+  /** The working spans (local minutes) of a date by the rules: a holiday none, a make-up day Monday's, else its weekday's. */
+  #spansOn(iso: string, weekday: Weekday): [number, number][] {
+    return this.#holidays.has(iso) ? [] : this.#workdays.has(iso) ? this.#hours.mon : this.#hours[weekday];
+  }
+
   /** The working spans (as instants) of the local date that contains `ms`, and of the dates after. */
   *spansFrom(ms: number): Generator<Span> {
     const l = localParts(ms, this.timezone);
@@ -172,7 +177,7 @@ export class BusinessCalendar {
       const [y, m, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
       const iso = isoDate(y, m, d);
       const weekday = WEEKDAYS[date.getUTCDay()]!;
-      const spans = this.#holidays.has(iso) ? [] : this.#workdays.has(iso) ? this.#hours.mon : this.#hours[weekday];
+      const spans = this.#spansOn(iso, weekday);
       for (const [a, b] of spans) {
         const start = instantOf(y, m, d, a, this.timezone);
         const end = instantOf(y, m, d, b, this.timezone);
@@ -183,10 +188,26 @@ export class BusinessCalendar {
     throw new CalendarError('no working time within ten years');
   }
 
+  /**
+   * The working day around an instant: its local date, and the instants at which the first
+   * working span of that date starts and the last one ends (breaks between spans included).
+   * Undefined when the local date has no working hours (a weekend, a holiday).
+   */
+  workingDayOf(at: Date): { date: string; start: Date; end: Date } | undefined {
+    const l = localParts(at.getTime(), this.timezone);
+    const iso = isoDate(l.y, l.m, l.d);
+    const spans = this.#spansOn(iso, WEEKDAYS[new Date(Date.UTC(l.y, l.m - 1, l.d)).getUTCDay()]!);
+    if (spans.length === 0) return undefined;
+    return {
+      date: iso,
+      start: new Date(instantOf(l.y, l.m, l.d, spans[0]![0], this.timezone)),
+      end: new Date(instantOf(l.y, l.m, l.d, spans[spans.length - 1]![1], this.timezone)),
+    };
+  }
+
   /** Working minutes of a local date by the calendar's rules: a holiday none, a make-up day Monday's, else its weekday's. */
   minutesOn(iso: string): number {
-    const date = new Date(`${iso}T00:00:00Z`);
-    const spans = this.#holidays.has(iso) ? [] : this.#workdays.has(iso) ? this.#hours.mon : this.#hours[WEEKDAYS[date.getUTCDay()]!];
+    const spans = this.#spansOn(iso, WEEKDAYS[new Date(`${iso}T00:00:00Z`).getUTCDay()]!);
     return spans.reduce((sum, [a, b]) => sum + (b - a), 0);
   }
 

@@ -221,6 +221,7 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     "open_tickets": 0,
     "active": true,
     "calendar_id": null,
+    "travel_buffer_minutes": 30,
     "last_assigned_at": null,
     "created_at": "2026-03-02T09:00:00.000Z",
     "updated_at": "2026-03-02T09:00:00.000Z",
@@ -503,7 +504,16 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
       "normal": 0,
       "low": 0
     },
-    "tickets": []
+    "tickets": [],
+    "upcoming_visits": [
+      {
+        "id": "01a21fa0-1c2d-7e3f-8a4b-5c6d7e8f9a01",
+        "ticket_id": "01a21ece-4537-718e-927a-c1e95672ce8f",
+        "status": "scheduled",
+        "window_start": "2026-03-03T02:00:00.000Z",
+        "window_end": "2026-03-03T04:00:00.000Z"
+      }
+    ]
   },
   "Calendar": {
     "id": "01900000-0000-7000-8000-000000000002",
@@ -598,6 +608,138 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     "updated_at": "2026-11-28T01:12:30.000Z",
     "version": 2
   },
+  "Visit": {
+    "id": "01a21fa0-1c2d-7e3f-8a4b-5c6d7e8f9a01",
+    "ticket_id": "01a21ece-4537-718e-927a-c1e95672ce8f",
+    "customer_id": "01a21ece-4496-70ff-b2a7-5b9e74506d54",
+    "technician_id": "01a21ece-452a-770a-ba69-93186acf6045",
+    "status": "scheduled",
+    "window_start": "2026-03-03T02:00:00.000Z",
+    "window_end": "2026-03-03T04:00:00.000Z",
+    "buffer_minutes": 30,
+    "holds_until": "2026-03-03T04:30:00.000Z",
+    "outside_hours": false,
+    "outside_hours_reason": null,
+    "planned_parts": [
+      {
+        "part_id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
+        "quantity": 1
+      }
+    ],
+    "notes": "客户下午在家，请提前电话 Call ahead",
+    "checked_in_at": null,
+    "completed_at": null,
+    "cancelled_at": null,
+    "cancel_reason": null,
+    "no_show_at": null,
+    "reminder_sent_at": null,
+    "created_at": "2026-03-02T09:10:00.000Z",
+    "updated_at": "2026-03-02T09:10:00.000Z",
+    "version": 1
+  },
+  "VisitPage": {
+    "data": [
+      {
+        "id": "01a21fa0-1c2d-7e3f-8a4b-5c6d7e8f9a01",
+        "ticket_id": "01a21ece-4537-718e-927a-c1e95672ce8f",
+        "customer_id": "01a21ece-4496-70ff-b2a7-5b9e74506d54",
+        "technician_id": "01a21ece-452a-770a-ba69-93186acf6045",
+        "status": "scheduled",
+        "window_start": "2026-03-03T02:00:00.000Z",
+        "window_end": "2026-03-03T04:00:00.000Z",
+        "buffer_minutes": 30,
+        "holds_until": "2026-03-03T04:30:00.000Z",
+        "outside_hours": false,
+        "outside_hours_reason": null,
+        "planned_parts": [
+          {
+            "part_id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
+            "quantity": 1
+          }
+        ],
+        "notes": "客户下午在家，请提前电话 Call ahead",
+        "checked_in_at": null,
+        "completed_at": null,
+        "cancelled_at": null,
+        "cancel_reason": null,
+        "no_show_at": null,
+        "reminder_sent_at": null,
+        "created_at": "2026-03-02T09:10:00.000Z",
+        "updated_at": "2026-03-02T09:10:00.000Z",
+        "version": 1
+      }
+    ],
+    "next_cursor": null
+  },
+  "VisitRecord": {
+    "visit_id": "01a21fa0-1c2d-7e3f-8a4b-5c6d7e8f9a01",
+    "ticket_id": "01a21ece-4537-718e-927a-c1e95672ce8f",
+    "sha256": "575f40adcbdd316b551fd2d49383183c725889d8eb3ff3898cbdc0a558fd7a61",
+    "verifies": true,
+    "created_at": "2026-03-03T03:40:00.000Z",
+    "record": {
+      "format": "aftercare.repair-record/1",
+      "visit": {
+        "id": "01a21fa0-1c2d-7e3f-8a4b-5c6d7e8f9a01",
+        "window_start": "2026-03-03T02:00:00.000Z",
+        "window_end": "2026-03-03T04:00:00.000Z",
+        "outside_hours": false,
+        "checked_in_at": "2026-03-03T02:05:00.000Z",
+        "completed_at": "2026-03-03T03:40:00.000Z"
+      },
+      "ticket": {
+        "id": "01a21ece-4537-718e-927a-c1e95672ce8f",
+        "number": "SR-2026-000001",
+        "type": "repair",
+        "category": "smart-lock",
+        "subject": "门锁无法开启 Lock will not open",
+        "reported_at": "2026-03-02T09:00:00.000Z"
+      },
+      "customer": {
+        "id": "01a21ece-4496-70ff-b2a7-5b9e74506d54",
+        "name": "王小明",
+        "address": "上海市浦东新区世纪大道 100 号"
+      },
+      "product": {
+        "asset_id": "01a21ece-44c0-7b2e-9d1f-3a5b7c9d1e2f",
+        "product_model": "Smart Lock S2",
+        "serial_number": "SL2-2024-00042",
+        "warranty_until": "2025-01-10"
+      },
+      "technician": {
+        "id": "01a21ece-452a-770a-ba69-93186acf6045",
+        "name": "李娜 Li Na"
+      },
+      "work_summary": "更换主板，重新配对指纹 Replaced the control board, re-paired fingerprints",
+      "test_passed": true,
+      "test_notes": "开锁 20 次正常 Opened 20 times",
+      "parts": [
+        {
+          "part_id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
+          "sku": "SL2-BOARD",
+          "name": "门锁主板 Smart Lock S2 control board",
+          "quantity": 1,
+          "unit_price": 12000,
+          "currency": "CNY",
+          "amount": 12000
+        }
+      ],
+      "warranty": {
+        "result": "out_of_warranty",
+        "chargeable": true,
+        "basis": "product_record"
+      },
+      "charges": {
+        "currency": "CNY",
+        "parts_total": 12000
+      },
+      "signoff": {
+        "signed_by": "王小明",
+        "signature": "M 20 100 C 60 20, 120 20, 160 100 S 260 180, 300 100",
+        "signed_at": "2026-03-03T03:38:00.000Z"
+      }
+    }
+  },
   "PartMovement": {
     "id": "01a21f92-8b40-7c11-a3f4-0b6e2d9c1f77",
     "part_id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
@@ -606,6 +748,7 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     "stock_after": 11,
     "reason": "Delivery note DN-2026-1128",
     "occurred_at": "2026-11-28T01:12:30.000Z",
+    "visit_id": null,
     "actor": {
       "kind": "api_key",
       "id": "01a21ecf-8401-71e3-978d-4ad7ceb377ba",
@@ -1087,6 +1230,47 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
 };
 
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
+  "visits.create": {
+    "technician_id": "01a21ece-452a-770a-ba69-93186acf6045",
+    "window_start": "2026-03-03T02:00:00.000Z",
+    "window_end": "2026-03-03T04:00:00.000Z",
+    "planned_parts": [
+      {
+        "part_id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
+        "quantity": 1
+      }
+    ],
+    "notes": "客户下午在家，请提前电话 Call ahead"
+  },
+  "visits.update": {
+    "window_start": "2026-03-03T06:00:00.000Z",
+    "window_end": "2026-03-03T08:00:00.000Z"
+  },
+  "visits.checkIn": {
+    "note": "已到达 Arrived"
+  },
+  "visits.complete": {
+    "work_summary": "更换主板，重新配对指纹 Replaced the control board, re-paired fingerprints",
+    "test_passed": true,
+    "test_notes": "开锁 20 次正常 Opened 20 times",
+    "parts_used": [
+      {
+        "part_id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
+        "quantity": 1
+      }
+    ],
+    "signoff": {
+      "signed_by": "王小明",
+      "signature": "M 20 100 C 60 20, 120 20, 160 100 S 260 180, 300 100",
+      "signed_at": "2026-03-03T03:38:00.000Z"
+    }
+  },
+  "visits.cancel": {
+    "reason": "客户改期 The customer asked to move it"
+  },
+  "visits.noShow": {
+    "note": "无人应门，已电话联系 Nobody home; called the customer"
+  },
   "parts.create": {
     "sku": "SL2-BOARD",
     "name": "门锁主板 Smart Lock S2 control board",
@@ -1163,7 +1347,8 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
       "oven",
       "fridge"
     ],
-    "max_open_tickets": 8
+    "max_open_tickets": 8,
+    "travel_buffer_minutes": 30
   },
   "technicians.update": {
     "skills": [

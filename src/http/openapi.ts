@@ -361,6 +361,7 @@ export const openapiPlugin = fp(
           { name: 'technicians', description: 'Technicians: tier, regions, skills, capacity' },
           { name: 'tickets', description: 'Tickets (工单): intake, workflow actions, timeline' },
           { name: 'sla', description: 'Business calendars, SLA policies, breaches and the follow-up worklist' },
+          { name: 'visits', description: 'Field visits (上门服务): booking, check-in, completion and the repair record the customer signed' },
           { name: 'parts', description: 'Spare parts (备件) and their stock ledger' },
           { name: 'surveys', description: 'Satisfaction surveys (满意度调查) sent after resolution, and their answers' },
           { name: 'public', description: 'The survey pages customers answer with their token, without an API key' },

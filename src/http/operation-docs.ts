@@ -88,8 +88,8 @@ export const OPERATION_DOCS: Record<string, { summary: string; description: stri
     description: 'Changes tier, regions, skills, capacity or active, with If-Match (412 when stale). Lowering max_open_tickets below the current load keeps the tickets; routing just stops adding.',
   },
   'technicians.workload': {
-    summary: 'A technician\'s open tickets by status and priority',
-    description: 'How many open tickets the technician holds, by status and by priority, and the oldest of them. A technician key may read only its own.',
+    summary: 'A technician\'s open tickets and upcoming visits',
+    description: 'How many open tickets the technician holds, by status and by priority, the oldest of them, and the next visits not yet over in schedule order. A technician key may read only its own.',
   },
 
   // tickets
@@ -200,6 +200,45 @@ export const OPERATION_DOCS: Record<string, { summary: string; description: stri
   },
 
   // parts
+  'visits.create': {
+    summary: 'Book a field visit on a ticket',
+    description:
+      'The window agreed with the customer, for one technician: on one of the technician\'s working days, between the start of the first and the end of the last working span of that day in their calendar (a break inside is fine), unless outside_hours: true with a reason (emergency service). A technician without a calendar takes any window. The slot is the window plus the technician\'s travel_buffer_minutes; two slots of one technician never overlap (the database decides between concurrent bookings): 409 with colliding_visit_id. Only on open tickets (409 otherwise). The ticket\'s timeline shows the booking; emits visit.scheduled.',
+  },
+  'visits.list': {
+    summary: 'List field visits',
+    description:
+      'In schedule order (window_start, then id), or with updated_since oldest change first. Filter by technician_id, ticket_id, customer_id, status, and from/to on window_start (a technician\'s day: technician_id with from and to). Keyset-paginated. A technician key lists its own visits only.',
+  },
+  'visits.get': { summary: 'Get a field visit', description: 'The visit, its window and slot, and its status; the ETag carries its version. A technician key reads its own visits only (404 otherwise).' },
+  'visits.update': {
+    summary: 'Reschedule a field visit',
+    description:
+      'A new window or technician (the booking rules again: working hours, no overlap, 409 naming the colliding visit), or new notes and planned parts. Only while scheduled; with If-Match (412 when stale). A moved start clears reminder_sent_at, so the new time is reminded again. Emits visit.rescheduled when the window or technician moved, else visit.updated.',
+  },
+  'visits.checkIn': {
+    summary: 'Check in on site',
+    description: 'The technician has arrived: records checked_in_at. An on-site contact with the customer: the ticket\'s first response when none came before. Emits visit.checked_in.',
+  },
+  'visits.complete': {
+    summary: 'Complete a visit with the customer\'s signed repair record',
+    description:
+      'In one transaction: the parts used leave stock (a part short of stock refuses the whole completion with 409, nothing written), the repair record (维修记录) is built (work, test result, parts with prices and charges per the warranty, the sign-off) and frozen with the SHA-256 of its canonical JSON; the database refuses any later change to it. The ticket\'s timeline shows it; emits visit.completed. The sign-off is required; its signature is a PNG or JPEG data URL or an SVG path.',
+  },
+  'visits.cancel': { summary: 'Cancel a visit', description: 'Only while scheduled; frees the slot, with the reason on the ticket\'s timeline. Emits visit.cancelled.' },
+  'visits.noShow': {
+    summary: 'Record that the customer was not there',
+    description: 'Once the window has begun (409 before), while scheduled: frees the slot; the ticket stays open to book again. Emits visit.no_show.',
+  },
+  'visits.record': {
+    summary: 'The signed repair record of a completed visit',
+    description: 'The record as frozen at completion, its stored SHA-256, and whether the record as stored now still hashes to it (verifies). 409 while the visit is not completed.',
+  },
+  'visits.recordPdf': {
+    summary: 'The service report the customer signed, as a PDF',
+    description:
+      'The repair record rendered for the customer: customer, product and serial, work done, test result, parts with prices, charges per the warranty, the signature with signer and time, and the hash, in Chinese and English. 409 while the visit is not completed.',
+  },
   'parts.create': {
     summary: 'Add a spare part',
     description: 'sku is unique (409 when taken). stock is the opening balance, written to the ledger as an opening movement; afterwards stock changes only through movements.',
@@ -325,6 +364,26 @@ export const FIELD_DOCS: Record<string, string> = {
   'technicians.list.active': 'Only active (true) or inactive (false) technicians.',
   'slaPolicies.list.active': 'Only active (true) or inactive (false) policies.',
   calendar_id: 'The business calendar whose working hours count.',
+  travel_buffer_minutes: 'Minutes kept free after each of the technician\'s visits for travel (default 0); the no-overlap rule includes them.',
+  // visits
+  outside_hours: 'Whether the visit lies outside the technician\'s working hours (emergency service), with a reason.',
+  outside_hours_reason: 'Why the visit is outside working hours.',
+  notes: 'Free text for the technician: access, parking, what the customer said.',
+  cancel_reason: 'Why the visit was called off.',
+  quantity: 'Units of the part.',
+  visit: 'The visit: its window, whether outside hours, check-in and completion.',
+  ticket: 'The ticket the visit served.',
+  customer: 'The customer, as on the day of the visit.',
+  product: 'The customer\'s product on the ticket; null when the ticket names none.',
+  technician: 'The technician who did the work.',
+  work_summary: 'The work done.',
+  test_passed: 'Whether the test after the repair passed.',
+  test_notes: 'How it was tested.',
+  parts_used: 'The parts used on the visit: they leave stock when it is completed.',
+  signed_by: 'Who signed the repair record for the customer.',
+  parts: 'The parts used, with prices and what the customer pays for each.',
+  result: 'in_warranty, out_of_warranty or misuse.',
+  warranty_until: 'The last day of the warranty (YYYY-MM-DD); null when unknown.',
   by_status: 'Open tickets by status.',
   by_priority: 'Open tickets by priority.',
   assigned: 'How many are assigned, not started.',
@@ -476,6 +535,8 @@ export const SCHEMA_DOCS: Record<string, string> = {
   SlaPolicy: 'An SLA policy: the targets that apply to the tickets it matches, counted in its calendar\'s working time.',
   SlaBreach: 'An SLA breach or warning as the sweep recorded it, once per ticket and metric.',
   Part: 'A spare part (备件): its number, price, stock and reorder level.',
+  Visit: 'A field visit (上门服务): a technician\'s window at the customer\'s, booked on a ticket, and where it stands.',
+  VisitRecord: 'The repair record of a completed visit as stored, its SHA-256, and whether it still verifies.',
   PartMovement: 'One row of a part\'s stock ledger: units in or out, why, the stock after it, and who moved them.',
   JobRun: 'One run of a scheduled job: when, where, how long, what it did.',
   Job: 'A scheduled job with its schedule, last run and next run.',

@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema, type TUnsafe } from 'typebox';
 import { ACTION_NAMES, TICKET_STATUSES } from '../domain/ticket-workflow.ts';
+import { VISIT_ACTION_NAMES, VISIT_STATUSES } from '../domain/visit-workflow.ts';
 import { INSTANCE_MAX_LENGTH, PROBLEM_BASE, PROBLEM_TYPES } from './problem.ts';
 
 /**
@@ -77,11 +78,17 @@ export const ProblemSchema = Type.Object(
       ),
     ),
     current_status: Type.Optional(
-      StringEnum(TICKET_STATUSES, { description: 'On a 409 for a workflow action (or a survey of an unfinished ticket): the ticket\'s status now.' }),
+      StringEnum([...new Set([...TICKET_STATUSES, ...VISIT_STATUSES])], {
+        description: 'On a 409 for a workflow action (or a survey of an unfinished ticket): the status of the ticket, or of the visit, now.',
+      }),
     ),
     allowed_actions: Type.Optional(
-      Type.Array(StringEnum(ACTION_NAMES), { maxItems: ACTION_NAMES.length, description: 'On a 409 for a workflow action: the actions the ticket allows in its current status.' }),
+      Type.Array(StringEnum([...new Set([...ACTION_NAMES, ...VISIT_ACTION_NAMES])]), {
+        maxItems: ACTION_NAMES.length + VISIT_ACTION_NAMES.length,
+        description: 'On a 409 for a workflow action: the actions the ticket (or the visit) allows in its current status.',
+      }),
     ),
+    colliding_visit_id: Type.Optional({ ...Uuid, description: 'On a 409 for a visit that overlaps another of the same technician (travel buffer included): the visit it collides with.' }),
     tier: Type.Optional(Type.Integer({ format: 'int32', minimum: 1, maximum: 3, description: 'On a 409 for an escalation past tier 3: the ticket\'s tier.' })),
     routing: Type.Optional(
       Type.Object(

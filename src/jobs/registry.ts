@@ -5,12 +5,20 @@ import { scanChurn } from '../modules/churn/churn.service.ts';
 import { remindFollowUps } from './follow-up-reminders.ts';
 import { recomputeSla } from './sla-recompute.ts';
 import { housekeeping } from './housekeeping.ts';
+import { remindVisits } from './visit-reminders.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 /** What the jobs read from the configuration. */
 export type JobSettings = Pick<
   Config,
-  'SLA_SWEEP_SCHEDULE' | 'SLA_SWEEP_BATCH_SIZE' | 'SLA_SWEEP_WORKERS' | 'PUBLIC_BASE_URL' | 'SURVEY_DELAY_MINUTES' | 'SURVEY_TTL_DAYS' | 'SURVEY_RECOVERY_CSAT'
+  | 'SLA_SWEEP_SCHEDULE'
+  | 'SLA_SWEEP_BATCH_SIZE'
+  | 'SLA_SWEEP_WORKERS'
+  | 'PUBLIC_BASE_URL'
+  | 'SURVEY_DELAY_MINUTES'
+  | 'SURVEY_TTL_DAYS'
+  | 'SURVEY_RECOVERY_CSAT'
+  | 'VISIT_REMINDER_LEAD_MINUTES'
 >;
 
 /** The defaults of config.ts, as an empty environment gives them. */
@@ -44,10 +52,16 @@ export const churnScanJob: JobDefinition = { name: 'churn-scan', schedule: '0 30
 /** Tells, once, about each follow-up call coming due within a day. */
 export const followUpRemindersJob: JobDefinition = { name: 'follow-up-reminders', schedule: '0 */15 * * * *', run: (deps) => remindFollowUps(deps) };
 
+/** Tells, once, about each visit starting within VISIT_REMINDER_LEAD_MINUTES (the CRM texts the customer). */
+export function visitRemindersJob(settings: Partial<Pick<JobSettings, 'VISIT_REMINDER_LEAD_MINUTES'>>): JobDefinition {
+  const lead = settings.VISIT_REMINDER_LEAD_MINUTES ?? DEFAULT_JOB_SETTINGS.VISIT_REMINDER_LEAD_MINUTES;
+  return { name: 'visit-reminders', schedule: '0 */5 * * * *', run: (deps) => remindVisits(deps, lead) };
+}
+
 /** Brings open tickets' stored clocks up to a policy or calendar change (a no-op query otherwise). */
 export const slaRecomputeJob: JobDefinition = { name: 'sla-recompute', schedule: '*/10 * * * * *', run: (deps) => recomputeSla(deps) };
 
 /** Every scheduled job, as the scheduler runs them and the jobs API lists them. */
 export function buildJobs(settings: JobSettings = DEFAULT_JOB_SETTINGS): JobDefinition[] {
-  return [slaSweepJob(settings), slaRecomputeJob, surveyDispatchJob(settings), followUpRemindersJob, churnScanJob, housekeeping];
+  return [slaSweepJob(settings), slaRecomputeJob, surveyDispatchJob(settings), followUpRemindersJob, visitRemindersJob(settings), churnScanJob, housekeeping];
 }

@@ -67,6 +67,16 @@ jobs.runs                     ✓ ✓ · · ✓ ·
 audit.list                    ✓ ✓ · · · ·
 churn.getModel                ✓ ✓ ✓ ✓ ✓ ·
 churn.putModel                ✓ ✓ · · · ·
+visits.create                 ✓ ✓ ✓ ✓ · ·
+visits.list                   ✓ ✓ ✓ ✓ ✓ ✓
+visits.get                    ✓ ✓ ✓ ✓ ✓ ✓
+visits.update                 ✓ ✓ ✓ ✓ · ·
+visits.checkIn                ✓ ✓ ✓ ✓ · ✓
+visits.complete               ✓ ✓ ✓ ✓ · ✓
+visits.cancel                 ✓ ✓ ✓ ✓ · ·
+visits.noShow                 ✓ ✓ ✓ ✓ · ✓
+visits.record                 ✓ ✓ ✓ ✓ ✓ ✓
+visits.recordPdf              ✓ ✓ ✓ ✓ ✓ ✓
 parts.create                  ✓ ✓ · · · ·
 parts.list                    ✓ ✓ ✓ ✓ ✓ ✓
 parts.get                     ✓ ✓ ✓ ✓ ✓ ✓

@@ -80,14 +80,17 @@ describe('who may call what', () => {
     const ticketOf = async (key: string) => service.call({ method: 'GET', path: `/v1/tickets/${world.ids.ticket}`, key });
     const before = await ticketOf(own);
     expect(before.status).toBe(200);
+    const visitOf = async (key: string) => service.call({ method: 'GET', path: `/v1/visits/${world.ids.visit}`, key });
+    const visitBefore = await visitOf(own);
+    expect(visitBefore.status).toBe(200);
 
-    const byId = operations.filter((op) => /^\/v1\/(tickets|technicians)\/\{id\}/.test(op.path));
+    const byId = operations.filter((op) => /^\/v1\/(tickets|technicians|visits)\/\{id\}/.test(op.path));
     const wrong: string[] = [];
     let checks = 0;
     for (const op of byId) {
       const rule = ACCESS.get(op.operationId)!;
       const mayCall = rule !== 'public' && rule.has('technician');
-      const id = op.path.startsWith('/v1/tickets/') ? world.ids.ticket : world.ids.technician;
+      const id = op.path.startsWith('/v1/tickets/') ? world.ids.ticket : op.path.startsWith('/v1/visits/') ? world.ids.visit : world.ids.technician;
       const body = exampleBody(op);
       const a = await service.call({ method: op.method, path: urlFor(op, () => id), key: other, ...(body !== undefined ? { body } : {}) });
       checks++;
@@ -95,6 +98,8 @@ describe('who may call what', () => {
       const expected = mayCall ? 404 : 403;
       if (a.status !== expected) wrong.push(`${op.operationId} with another technician's key: expected ${expected}, got ${a.status} ${a.text.slice(0, 160)}`);
     }
+    const visitAfter = await visitOf(own);
+    expect((visitAfter.json as { version: number }).version).toBe((visitBefore.json as { version: number }).version);
     const after = await ticketOf(own);
     expect((after.json as { version: number }).version).toBe((before.json as { version: number }).version);
 
@@ -104,6 +109,7 @@ describe('who may call what', () => {
       [`/v1/tickets?technician_id=${world.ids.technician}`, (b) => (b as { data: { id: string }[] }).data.map((t) => t.id)],
       [`/v1/technicians?limit=200`, (b) => (b as { data: { id: string }[] }).data.map((t) => t.id)],
       [`/v1/follow-ups?technician_id=${world.ids.technician}`, (b) => (b as { data: { ticket_id: string }[] }).data.map((t) => t.ticket_id)],
+      [`/v1/visits?technician_id=${world.ids.technician}`, (b) => (b as { data: { ticket_id: string }[] }).data.map((v) => v.ticket_id)],
     ];
     for (const [path, idsOf] of lists) {
       const a = await service.call({ method: 'GET', path, key: other });

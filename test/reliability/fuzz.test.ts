@@ -42,6 +42,7 @@ beforeAll(async () => {
       policy_id: [ids.policy],
       linked_ticket_id: [ids.ticket],
       part_id: [ids.part],
+      visit_id: [ids.visit, ids.checkedInVisit],
     },
     path: (op, name) => pathIds(world, op, name),
     cursor: (op) => cursors.get(op.operationId),

@@ -40,6 +40,12 @@ export interface World {
     calendar: string;
     policy: string;
     part: string;
+    /** Scheduled, with `technician`. */
+    visit: string;
+    /** Checked in, with `technician`: completions can succeed. */
+    checkedInVisit: string;
+    /** Scheduled, with `otherTechnician`. */
+    otherVisit: string;
     /** A key any test may revoke. */
     spareKey: string;
     job: string;
@@ -98,6 +104,15 @@ export async function buildWorld(service: Service, run = randomBytes(4).toString
 
   const part = await post<{ id: string }>('/v1/parts', { sku: `REL-${run}`, name: '压缩机 compressor', category: 'fridge', unit_price: 45000, currency: 'CNY', stock: 1000, reorder_level: 10 });
 
+  // Tomorrow and the day after, an hour each: technicians without a calendar take any window.
+  const day = (n: number, hour: number) => new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000 + n * 86_400_000 + hour * 3_600_000).toISOString();
+  const visitOn = (ticketId: string, technicianId: string, n: number) =>
+    post<{ id: string }>(`/v1/tickets/${ticketId}/visits`, { technician_id: technicianId, window_start: day(n, 9), window_end: day(n, 10), planned_parts: [{ part_id: part.id, quantity: 1 }] });
+  const visit = await visitOn(ticket.id, technician.id, 1);
+  const checkedInVisit = await visitOn(ticket.id, technician.id, 2);
+  await post(`/v1/visits/${checkedInVisit.id}/check-in`, {}, 200);
+  const otherVisit = await visitOn(otherTicket.id, otherTechnician.id, 1);
+
   const keys = {
     admin: service.adminKey,
     manager: (await key('manager')).secret,
@@ -134,6 +149,9 @@ export async function buildWorld(service: Service, run = randomBytes(4).toString
       calendar: calendar.id,
       policy: policy.id,
       part: part.id,
+      visit: visit.id,
+      checkedInVisit: checkedInVisit.id,
+      otherVisit: otherVisit.id,
       spareKey: spare.id,
       job: 'sla-sweep',
     },
@@ -173,6 +191,9 @@ export function pathIds(world: World, op: Operation, name: string): readonly str
       return [ids.survey];
     case 'parts':
       return [ids.part];
+    case 'visits':
+      // Completion needs a visit that is checked in; every other step one that is scheduled.
+      return op.operationId === 'visits.complete' ? [ids.checkedInVisit, ids.visit] : [ids.visit, ids.checkedInVisit, ids.otherVisit];
     default:
       throw new Error(`no id for {${name}} in ${op.path}`);
   }

@@ -3,7 +3,7 @@ import { EVENT_SCHEMAS, EVENT_TYPES } from '../../db/outbox.ts';
 import type { Actor } from '../tickets/tickets.schemas.ts';
 import { StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
-const RESOURCE_SCHEMAS = { ticket: 'Ticket', survey: 'Survey', customer: 'Customer', part: 'Part' } as const;
+const RESOURCE_SCHEMAS = { ticket: 'Ticket', survey: 'Survey', customer: 'Customer', part: 'Part', visit: 'Visit' } as const;
 
 /** The events about one kind of resource: their types, and that resource as `data`. */
 function eventOf<R extends keyof typeof EVENT_TYPES>(resource: R, description: string) {
@@ -27,11 +27,15 @@ export const TicketEvent = eventOf('ticket', 'A change to a ticket; data is the 
 export const SurveyEvent = eventOf('survey', 'A survey sent or answered; data is the survey after it.');
 export const CustomerEvent = eventOf('customer', 'A customer created, changed (erasure included) or whose churn risk level changed; data is the customer after it.');
 export const PartEvent = eventOf('part', 'A spare part whose stock fell to or below its reorder level (once per crossing); data is the part after the change.');
-const EVENTS = [TicketEvent, SurveyEvent, CustomerEvent, PartEvent];
+export const VisitEvent = eventOf(
+  'visit',
+  'A field visit booked, rescheduled (window or technician moved), updated (notes or planned parts), checked in, completed, cancelled, missed (no_show), or coming up (reminder_due, once, VISIT_REMINDER_LEAD_MINUTES before the window); data is the visit after it.',
+);
+const EVENTS = [TicketEvent, SurveyEvent, CustomerEvent, PartEvent, VisitEvent];
 for (const e of EVENTS) registerShared(e);
 
 /** An event of the feed: one of the kinds above, told apart by `type`. */
-export const EventSchema = Type.Unsafe<Static<typeof TicketEvent> | Static<typeof SurveyEvent> | Static<typeof CustomerEvent> | Static<typeof PartEvent>>({
+export const EventSchema = Type.Unsafe<Static<typeof TicketEvent> | Static<typeof SurveyEvent> | Static<typeof CustomerEvent> | Static<typeof PartEvent> | Static<typeof VisitEvent>>({
   $id: 'Event',
   description: 'One change, as the feed (and webhooks) carry it: `type` says what happened and so which resource `data` is.',
   oneOf: EVENTS.map((e) => ({ $ref: `${(e as { $id?: string }).$id}#` })),

@@ -63,9 +63,48 @@ export async function insertMovement(tx: Tx, row: Insertable<PartMovementsTable>
   return tx.insertInto('part_movements').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+export async function insertMovements(tx: Tx, rows: Insertable<PartMovementsTable>[]): Promise<void> {
+  if (rows.length) await tx.insertInto('part_movements').values(rows).execute();
+}
+
+export async function findParts(db: Db | Tx, ids: string[]): Promise<PartRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('parts').select(PART_COLUMNS).where('id', 'in', ids).orderBy('id').execute();
+}
+
 /** Newest first, a page of the ledger (occurred_at doubles as updated_at for pageOf, as on the timeline). */
 export async function listMovements(db: Db, partId: string, ks: Extract<Keyset, { mode: 'id' }>) {
   let q = db.selectFrom('part_movements').selectAll().select(sql<Date>`occurred_at`.as('updated_at')).where('part_id', '=', partId);
   if (ks.after) q = q.where('id', '<', ks.after.id);
   return q.orderBy('id', 'desc').limit(ks.limit + 1).execute();
+}
+
+/**
+ * Takes the parts out of stock, all in one statement, in part-id order (so two completions
+ * lock shared parts in the same order): every part's stock goes down by its quantity, or,
+ * when any would go below zero, none does (the statement returns the short parts instead
+ * and the caller refuses the whole completion). Returns the moved rows with their stock before.
+ */
+export async function consumeParts(tx: Tx, lines: { part_id: string; quantity: number }[], at: Date) {
+  const ids = lines.map((l) => l.part_id);
+  const qty = lines.map((l) => l.quantity);
+  const { rows } = await sql<{ id: string; sku: string; stock: number; reorder_level: number; quantity: number; moved: boolean }>`
+    with wanted as (
+      select w.id, w.quantity from unnest(${ids}::uuid[], ${qty}::int[]) as w(id, quantity)
+    ), locked as (
+      select p.id, p.sku, p.stock, p.reorder_level, w.quantity
+      from parts p join wanted w on w.id = p.id
+      order by p.id
+      for update of p
+    ), short as (
+      select 1 from locked where stock < quantity
+    ), moved as (
+      update parts p set stock = p.stock - l.quantity, updated_at = ${at}, version = p.version + 1
+      from locked l
+      where p.id = l.id and not exists (select 1 from short)
+      returning p.id
+    )
+    select l.id, l.sku, l.stock, l.reorder_level, l.quantity, exists (select 1 from moved m where m.id = l.id) as moved
+    from locked l order by l.id`.execute(tx);
+  return rows;
 }

@@ -39,6 +39,7 @@ export const PartMovementSchema = Type.Object(
     stock_after: Quantity,
     reason: Nullable(Type.String({ maxLength: 500 })),
     occurred_at: Timestamp,
+    visit_id: Nullable({ ...Uuid, description: 'The visit that used the part (consumed movements only).' }),
     actor: Type.Object(
       {
         kind: StringEnum(['api_key', 'system'] as const),

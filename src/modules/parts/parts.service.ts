@@ -44,6 +44,7 @@ function presentMovement(m: repo.MovementRow) {
     stock_after: m.stock_after,
     reason: m.reason,
     occurred_at: m.occurred_at.toISOString(),
+    visit_id: m.visit_id,
     actor: { kind: m.actor_kind, id: m.actor_id, role: m.actor_role },
   };
 }
@@ -57,7 +58,7 @@ async function lowStockCrossed(tx: Tx, ctx: ChangeContext, at: Date, before: { s
   }
 }
 
-function movementRow(ctx: ChangeContext, at: Date, partId: string, kind: repo.MovementRow['kind'], quantity: number, stockAfter: number, reason: string | null) {
+function movementRow(ctx: ChangeContext, at: Date, partId: string, kind: repo.MovementRow['kind'], quantity: number, stockAfter: number, reason: string | null, visitId: string | null = null) {
   return {
     id: newId(),
     part_id: partId,
@@ -70,6 +71,7 @@ function movementRow(ctx: ChangeContext, at: Date, partId: string, kind: repo.Mo
     actor_id: ctx.actor.id,
     actor_role: ctx.actor.role,
     request_id: ctx.requestId,
+    visit_id: visitId,
   };
 }
 
@@ -161,4 +163,34 @@ export async function listMovements(deps: PartDeps, id: string, q: MovementListQ
   const ks = { mode: 'id' as const, limit: q.limit ?? 50, ...(after ? { after: { id: after.id } } : {}) };
   const page = pageOf(await repo.listMovements(deps.db, id, ks), ks);
   return { data: page.data.map(presentMovement), next_cursor: page.next_cursor };
+}
+
+/** The parts named by a visit (planned or used), by id: those that exist. */
+export async function partsNamed(db: Db | Tx, ids: string[]): Promise<PartView[]> {
+  return (await repo.findParts(db, [...new Set(ids)])).map(present);
+}
+
+/**
+ * Takes a completed visit's parts out of stock, in the completion's transaction: one
+ * statement moves every part or none (a part short of stock refuses the whole completion
+ * with a 409 naming it and what is left), a `consumed` ledger row per part names the visit,
+ * and a part that crosses its reorder level emits part.low_stock.
+ */
+export async function consumeForVisit(tx: Tx, ctx: ChangeContext, now: Date, visitId: string, lines: { part_id: string; quantity: number }[]): Promise<void> {
+  if (lines.length === 0) return;
+  const rows = await repo.consumeParts(tx, lines, now);
+  const short = rows.filter((r) => r.stock < r.quantity);
+  if (short.length) {
+    throw conflict(`Not enough stock: ${short.map((r) => `part ${r.sku} has ${r.stock} left, ${r.quantity} needed`).join('; ')}. Nothing was recorded.`);
+  }
+  await repo.insertMovements(
+    tx,
+    rows.map((r) => movementRow(ctx, now, r.id, 'consumed', -r.quantity, r.stock - r.quantity, null, visitId)),
+  );
+  await recordAudit(tx, ctx, now, rows.map((r) => ({ action: 'stock_consumed', resource_type: 'part' as const, resource_id: r.id, fields: ['stock'] })));
+  const crossed = rows.filter((r) => r.stock > r.reorder_level && r.stock - r.quantity <= r.reorder_level).map((r) => r.id);
+  if (crossed.length) {
+    const parts = await repo.findParts(tx, crossed);
+    await insertEvents(tx, parts.map((p) => eventRow(ctx, now, 'part.low_stock', { type: 'part', id: p.id }, present(p))));
+  }
 }

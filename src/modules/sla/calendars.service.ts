@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.ts';
 import { inChange } from '../../db/change.ts';
-import type { Db } from '../../db/types.ts';
+import type { Db, Tx } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../db/pagination.ts';
 import { notFound, ruleViolated, type FieldError, assertVersion } from '../../domain/errors.ts';
 import type { ChangeContext } from '../../db/context.ts';
@@ -9,6 +9,7 @@ import { recordAudit } from '../../db/audit.ts';
 import { notifySlaSettingsChanged } from './sla-settings.service.ts';
 import { BusinessCalendar, CalendarError, type CalendarSpec } from '../../domain/business-calendar.ts';
 import * as repo from './calendars.repository.ts';
+import { calendarOf } from './sla-matching.service.ts';
 import type { CalendarListQuery, CreateCalendar, UpdateCalendar } from './calendars.schemas.ts';
 
 export interface CalendarDeps {
@@ -112,4 +113,10 @@ export async function updateCalendar(deps: CalendarDeps, ctx: ChangeContext, id:
     await notifySlaSettingsChanged(tx, now);
     return present(row);
   });
+}
+
+/** A calendar ready for arithmetic (parsed once per version), or undefined when there is none with this id. */
+export async function businessCalendar(db: Db | Tx, id: string): Promise<BusinessCalendar | undefined> {
+  const row = await repo.findCalendar(db, id);
+  return row ? calendarOf(row) : undefined;
 }

@@ -21,7 +21,7 @@ type ActivePolicies = Awaited<ReturnType<typeof activePoliciesWithCalendars>>;
 
 const calendarsById = new Map<string, BusinessCalendar>();
 /** Parsed calendars, by id and version: a changed calendar has a new version and is parsed again. */
-function calendarOf(row: CalendarRow): BusinessCalendar {
+export function calendarOf(row: CalendarRow): BusinessCalendar {
   const key = `${row.id}:${row.version}`;
   let cal = calendarsById.get(key);
   if (!cal) {

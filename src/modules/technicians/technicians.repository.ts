@@ -15,6 +15,7 @@ export const TECHNICIAN_COLUMNS = [
   'open_tickets',
   'active',
   'calendar_id',
+  'travel_buffer_minutes',
   'last_assigned_at',
   'created_at',
   'updated_at',
@@ -157,7 +158,7 @@ export async function technicianState(tx: Tx, id: string) {
 }
 
 /** Open work of one technician, counted from the tickets themselves (set-based, one query each). */
-export async function workload(db: Db, technicianId: string) {
+export async function workload(db: Db, technicianId: string, now: Date) {
   const counts = await db
     .selectFrom('tickets')
     .select(['status', 'priority', (eb) => eb.fn.countAll<number>().as('n')])
@@ -173,5 +174,17 @@ export async function workload(db: Db, technicianId: string) {
     .orderBy('id')
     .limit(50)
     .execute();
-  return { counts, oldest };
+  // Visits still ahead or under way, in schedule order (visits_technician_window_idx).
+  const visits = await db
+    .selectFrom('visits')
+    .select(['id', 'ticket_id', 'status', 'window_start', 'window_end'])
+    .where('technician_id', '=', technicianId)
+    .where('status', 'in', ['scheduled', 'checked_in'])
+    .where('window_start', '>=', new Date(now.getTime() - 86_400_000))
+    .where('window_end', '>=', now)
+    .orderBy('window_start')
+    .orderBy('id')
+    .limit(50)
+    .execute();
+  return { counts, oldest, visits };
 }

@@ -18,6 +18,7 @@ export const TechnicianSchema = Type.Object(
     open_tickets: Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647, description: 'Tickets assigned and not yet resolved, closed or cancelled.' }),
     active: Type.Boolean(),
     calendar_id: Nullable(Uuid),
+    travel_buffer_minutes: Type.Integer({ format: 'int32', minimum: 0, maximum: 720 }),
     last_assigned_at: Nullable(Timestamp),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -39,6 +40,7 @@ const writable = {
   max_open_tickets: Type.Integer({ format: 'int32', minimum: 0, maximum: 10000 }),
   active: Type.Optional(Type.Boolean()),
   calendar_id: Type.Optional(Nullable(Uuid)),
+  travel_buffer_minutes: Type.Optional(Type.Integer({ format: 'int32', minimum: 0, maximum: 720 })),
 };
 
 export const CreateTechnician = Type.Object(writable, { additionalProperties: false });
@@ -72,6 +74,16 @@ export const WorkloadSchema = Type.Object(
     tickets: Type.Array(
       Type.Object({ id: Uuid, number: Type.String({ maxLength: 32 }), status: Type.String({ maxLength: 32 }), priority: Type.String({ maxLength: 32 }), subject: Type.String({ maxLength: 300 }), reported_at: Timestamp }),
       { maxItems: 50, description: 'The 50 oldest open tickets.' },
+    ),
+    upcoming_visits: Type.Array(
+      Type.Object({
+        id: Uuid,
+        ticket_id: Uuid,
+        status: Type.String({ maxLength: 32, description: 'scheduled or checked_in.' }),
+        window_start: Timestamp,
+        window_end: Timestamp,
+      }, { additionalProperties: false }),
+      { maxItems: 50, description: 'The next 50 visits not yet over (scheduled or checked in, window not ended), in schedule order.' },
     ),
   },
   { $id: 'Workload', additionalProperties: false },

@@ -1,8 +1,8 @@
 import type { Clock } from '../../clock.ts';
 import { inChange, inChangeStatement } from '../../db/change.ts';
-import type { Db } from '../../db/types.ts';
+import type { Db, Tx } from '../../db/types.ts';
 import { keysetFrom, pageOf } from '../../db/pagination.ts';
-import { forbidden, notFound, StaleVersion } from '../../domain/errors.ts';
+import { forbidden, notFound, ruleViolated, StaleVersion } from '../../domain/errors.ts';
 import type { Actor, ChangeContext } from '../../db/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { auditRow, recordAudit } from '../../db/audit.ts';
@@ -27,6 +27,7 @@ export function present(row: repo.TechnicianRow) {
     open_tickets: row.open_tickets,
     active: row.active,
     calendar_id: row.calendar_id,
+    travel_buffer_minutes: row.travel_buffer_minutes,
     last_assigned_at: row.last_assigned_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
@@ -57,6 +58,7 @@ export async function createTechnician(deps: TechnicianDeps, ctx: ChangeContext,
         max_open_tickets: input.max_open_tickets,
         active: input.active ?? true,
         calendar_id: input.calendar_id ?? null,
+        travel_buffer_minutes: input.travel_buffer_minutes ?? 0,
         created_at: now,
         updated_at: now,
       },
@@ -105,7 +107,7 @@ export async function updateTechnician(
 
 export async function getWorkload(deps: TechnicianDeps, actor: Actor, id: string) {
   const technician = await getTechnician(deps, actor, id);
-  const { counts, oldest } = await repo.workload(deps.db, id);
+  const { counts, oldest, visits } = await repo.workload(deps.db, id, deps.clock.now());
   const by_status = { assigned: 0, in_progress: 0, on_hold: 0 };
   const by_priority = { urgent: 0, high: 0, normal: 0, low: 0 };
   for (const c of counts) {
@@ -119,5 +121,13 @@ export async function getWorkload(deps: TechnicianDeps, actor: Actor, id: string
     by_status,
     by_priority,
     tickets: oldest.map((t) => ({ ...t, reported_at: t.reported_at.toISOString() })),
+    upcoming_visits: visits.map((v) => ({ ...v, window_start: v.window_start.toISOString(), window_end: v.window_end.toISOString() })),
   };
+}
+
+/** The technician a visit is booked with, as the booking needs it: 422 when there is none. */
+export async function technicianForVisit(db: Db | Tx, id: string, path: string) {
+  const row = await repo.findTechnician(db, id);
+  if (!row) throw ruleViolated('technician-not-found', `Technician ${id} does not exist.`, [{ path, message: 'does not exist' }]);
+  return row;
 }

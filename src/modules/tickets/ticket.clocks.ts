@@ -27,6 +27,15 @@ export function historyOf(timeline: TimelineFact[]): HistoryEvent[] {
       }
       continue;
     }
+    if (e.entry === 'visit') {
+      // A technician checking in on site is in contact with the customer: the first response
+      // when none came before, else an update. Every other visit step leaves the clocks alone.
+      if (e.action === 'checked_in') {
+        history.push({ at: e.at, kind: responded ? 'customer_update' : 'first_response' });
+        responded = true;
+      }
+      continue;
+    }
     switch (e.action) {
       case 'hold':
         history.push({ at: e.at, kind: 'hold', reason: String(data.reason ?? '') });

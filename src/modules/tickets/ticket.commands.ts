@@ -4,7 +4,7 @@ import { inChange, inChangeStatement } from '../../db/change.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { eventRow, insertEvents, type EventType } from '../../db/outbox.ts';
 import type { Db, TicketPriority, TicketStatus, TicketTimelineTable, Tx } from '../../db/types.ts';
-import { assertVersion, conflict, ruleViolated } from '../../domain/errors.ts';
+import { assertVersion, conflict, notFound, ruleViolated } from '../../domain/errors.ts';
 import { OCCUPYING, allowedActions, nextStatus, type TicketAction } from '../../domain/ticket-workflow.ts';
 import { decideWarranty } from '../../domain/warranty.ts';
 import type { Actor, ChangeContext } from '../../db/context.ts';
@@ -353,14 +353,16 @@ async function perform(deps: TicketCommandDeps, tx: Tx, ctx: ChangeContext, t: r
         charges: b.charges,
       });
       if (!decided.ok) throw ruleViolated(decided.slug, decided.detail, decided.errors);
+      const charges = b.charge_visit_parts ? await withVisitParts(tx, id, b.charges, decided.decision.chargeable) : b.charges;
+      const total = (charges?.items ?? []).reduce((sum, i) => sum + i.amount, 0);
       await release();
       await deps.afterResolve?.(tx, id, now);
-      const resolution = { method: b.method, summary: b.summary, root_cause: b.root_cause ?? null, charges: b.charges ? { ...b.charges, total: decided.total } : null };
+      const resolution = { method: b.method, summary: b.summary, root_cause: b.root_cause ?? null, charges: charges ? { ...charges, total } : null };
       return {
         patch: { status: to, resolved_at: now, resolution: JSON.stringify(resolution), warranty_decision: JSON.stringify(decided.decision) },
         timeline: [
           action('resolve', { method: b.method }, b.summary),
-          timelineRow(ctx, id, now, { entry: 'decision', action: 'warranty', data: { ...decided.decision, charges_total: decided.total, currency: b.charges?.currency ?? null } }),
+          timelineRow(ctx, id, now, { entry: 'decision', action: 'warranty', data: { ...decided.decision, charges_total: total, currency: charges?.currency ?? null } }),
         ],
         events: ['ticket.resolved'],
       };
@@ -381,6 +383,23 @@ async function perform(deps: TicketCommandDeps, tx: Tx, ctx: ChangeContext, t: r
       };
     }
   }
+}
+
+/**
+ * The charges of a resolution with the parts of the ticket's completed visits added (resolve
+ * with charge_visit_parts): one parts item per line of their repair records, at unit price
+ * when the decision is chargeable, else at 0 (an in-warranty repair is free).
+ */
+async function withVisitParts(tx: Tx, ticketId: string, given: ResolveBody['charges'], chargeable: boolean): Promise<ResolveBody['charges']> {
+  const parts = await repo.visitPartsOfTicket(tx, ticketId);
+  const currency = given?.currency ?? parts[0]?.currency;
+  if (!currency) return given;
+  const other = parts.find((p) => p.currency !== currency);
+  if (other) {
+    throw ruleViolated('parts-currency-mixed', `Part ${other.sku} is priced in ${other.currency}, the charges in ${currency}.`, [{ path: '/body/charge_visit_parts', message: 'the parts are priced in another currency' }]);
+  }
+  const items = parts.map((p) => ({ kind: 'parts' as const, description: `${p.sku} ${p.name} × ${p.quantity}`.slice(0, 500), amount: chargeable ? p.unit_price * p.quantity : 0 }));
+  return { currency, items: [...(given?.items ?? []), ...items] };
 }
 
 export interface CareTicketSpec {
@@ -460,4 +479,38 @@ export async function recordOnTimelines(tx: Tx, ctx: ChangeContext, now: Date, e
     tx,
     entries.map((e) => timelineRow(ctx, e.ticketId, now, { entry: e.entry, action: e.action, data: e.data })),
   );
+}
+
+/** Ticket statuses on which a visit can be booked: the ticket is still being worked. */
+export const VISITABLE: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'on_hold'];
+
+/**
+ * Locks a ticket for a change a field visit makes about it (visits.service.ts), first in the
+ * visit's transaction, so every visit change takes its locks in one order: ticket, visit,
+ * parts. Who may act on the visit is the visit's rule (a technician's own visits), not the
+ * ticket's.
+ */
+export async function lockTicketForVisit(tx: Tx, id: string): Promise<repo.TicketRow> {
+  const row = await repo.lockTicket(tx, id);
+  if (!row) throw notFound('Ticket', id);
+  return row;
+}
+
+export interface VisitStep {
+  action: 'scheduled' | 'rescheduled' | 'checked_in' | 'completed' | 'cancelled' | 'no_show';
+  data: Record<string, unknown>;
+  body?: string | undefined;
+}
+
+/**
+ * A visit's step on its ticket, in the visit's transaction: a `visit` entry on the timeline
+ * (the ticket's version moves, as for a note). Checking in is an on-site contact with the
+ * customer: the first response when none came before (the clocks read it from the entry).
+ */
+export async function recordVisitStep(deps: TicketCommandDeps, tx: Tx, ctx: ChangeContext, ticket: repo.TicketRow, now: Date, step: VisitStep): Promise<void> {
+  const firstContact = step.action === 'checked_in' && ticket.first_responded_at === null;
+  const row = await repo.updateTicket(tx, ticket.id, firstContact ? { first_responded_at: now } : {}, now);
+  await repo.insertTimeline(tx, [timelineRow(ctx, ticket.id, now, { entry: 'visit', action: step.action, data: step.data, ...(step.body ? { body: step.body } : {}) })]);
+  const sla = await refreshTicketsSla(tx, [row], now, deps.slaSettings);
+  if (firstContact) await insertEvents(tx, [eventRow(ctx, now, 'ticket.updated', { type: 'ticket', id: ticket.id }, present(row, slaBlocks(sla, now).get(ticket.id)))]);
 }

@@ -47,6 +47,12 @@ export const ResolveBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    charge_visit_parts: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: add a parts item for every part used on the ticket\'s completed visits (from their signed repair records), at unit price × quantity when the decision is chargeable, at 0 when it is in warranty; in the currency of charges, or the parts\' own when charges are left out.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -211,6 +211,17 @@ export async function findAssetWarranty(tx: Db | Tx, assetId: string) {
   return (await tx.selectFrom('assets').select(['warranty_until', 'proof_of_purchase']).where('id', '=', assetId).executeTakeFirst()) ?? null;
 }
 
+/** The parts used on the ticket's completed visits, line by line, as their signed repair records froze them. */
+export async function visitPartsOfTicket(tx: Tx, ticketId: string) {
+  const { rows } = await sql<{ sku: string; name: string; quantity: number; unit_price: number; currency: string }>`
+    select p.sku, p.name, p.quantity, p.unit_price, p.currency
+    from visit_records r
+    cross join lateral jsonb_to_recordset(r.record -> 'parts') as p(sku text, name text, quantity int, unit_price int8, currency text)
+    where r.ticket_id = ${ticketId}
+    order by r.created_at, p.sku`.execute(tx);
+  return rows.map((r) => ({ ...r, unit_price: Number(r.unit_price) }));
+}
+
 /** A timeline entry as the SLA clocks read it. */
 export interface TimelineFact {
   at: Date;

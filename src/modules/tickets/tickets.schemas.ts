@@ -331,7 +331,35 @@ export const TimelineSurveyEntry = timelineEntry(
   ),
   'A satisfaction survey sent for the ticket, or its answer.',
 );
-const TIMELINE_ENTRIES = [TimelineNoteEntry, TimelineActionEntry, TimelineAssignmentEntry, TimelineDecisionEntry, TimelineSlaEntry, TimelineSurveyEntry];
+export const TimelineVisitEntry = timelineEntry(
+  'visit',
+  'TimelineVisitEntry',
+  StringEnum(['scheduled', 'rescheduled', 'checked_in', 'completed', 'cancelled', 'no_show'] as const, { description: 'The visit\'s step.' }),
+  Type.Object(
+    {
+      visit_id: Uuid,
+      technician_id: Uuid,
+      window_start: Type.Optional(Timestamp),
+      window_end: Type.Optional(Timestamp),
+      outside_hours: Type.Optional(Type.Boolean()),
+      reason: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'Why outside working hours (scheduled, rescheduled), or why cancelled.' }))),
+      previous: Type.Optional(
+        Type.Object({ technician_id: Uuid, window_start: Timestamp, window_end: Timestamp }, { additionalProperties: false, description: 'Where a rescheduled visit was before.' }),
+      ),
+      test_passed: Type.Optional(Type.Boolean()),
+      parts_used: Type.Optional(
+        Type.Array(Type.Object({ part_id: Uuid, sku: Type.String({ maxLength: 100 }), quantity: Type.Integer({ format: 'int32', minimum: 1, maximum: 10_000 }) }, { additionalProperties: false }), {
+          maxItems: 50,
+        }),
+      ),
+      signed_by: Type.Optional(Type.String({ maxLength: 200 })),
+      record_sha256: Type.Optional(Type.String({ maxLength: 64, description: 'The SHA-256 of the signed repair record (GET /v1/visits/{id}/record).' })),
+    },
+    { additionalProperties: false, description: 'scheduled and rescheduled: the window (and where it was before); completed: the test result, the parts used, who signed and the record\'s hash.' },
+  ),
+  'A field visit booked, moved, checked in, completed with the signed repair record, cancelled or missed (no_show); the body holds the note or the work summary.',
+);
+const TIMELINE_ENTRIES = [TimelineNoteEntry, TimelineActionEntry, TimelineAssignmentEntry, TimelineDecisionEntry, TimelineSlaEntry, TimelineSurveyEntry, TimelineVisitEntry];
 for (const e of TIMELINE_ENTRIES) registerShared(e);
 
 /** A timeline entry: one of the kinds above, told apart by `entry`. */
