@@ -6,7 +6,7 @@
 //
 //   BENCH_SECONDS   seconds per load (default 15)     BENCH_CONNECTIONS   (default 50)
 //   BENCH_CUSTOMERS (default 100000)                   BENCH_TICKETS       (default 1000000)
-//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla | churn (default all)
+//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla | churn | visits (default all)
 //   BENCH_SURVEYS   answered surveys for the churn scan (default 300000)
 //   DATABASE_URL    else an embedded Postgres in .bench/ (BENCH_REUSE=1: keep the last run's, seeded)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +27,7 @@ import { signedCursor } from '../src/http/cursors.ts';
 import { benchChurn } from './bench-churn.ts';
 import { rssMb, startService, stopAll, waitReady } from './bench-service.ts';
 import { benchSla } from './bench-sla.ts';
+import { benchVisits } from './bench-visits.ts';
 import { seedCustomers, seedTechnicians, seedTickets } from './bench-seed.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -72,6 +73,17 @@ async function bareServer(url: string, port: number): Promise<void> {
     const r = await pool.query(`select ${ticketCols} from tickets where id = $1`, [(request.params as { id: string }).id]);
     return r.rows[0];
   });
+  // One INSERT into visits, under the same exclusion constraint and indexes as a booking.
+  app.post('/bare/visits', async (request, reply) => {
+    const b = request.body as { ticket_id: string; customer_id: string; technician_id: string; window_start: string; window_end: string };
+    const now = new Date();
+    const r = await pool.query(
+      `insert into visits (id, ticket_id, customer_id, technician_id, window_start, window_end, holds_until, outside_hours, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $6, false, $7, $7) returning *`,
+      [v7(), b.ticket_id, b.customer_id, b.technician_id, b.window_start, b.window_end, now],
+    );
+    return reply.code(201).send(r.rows[0]);
+  });
   app.get('/bare/customers', async () => {
     const r = await pool.query(`select ${cols} from customers order by id desc limit 51`);
     return { data: r.rows.slice(0, 50) };
@@ -86,7 +98,7 @@ Seeds 100,000 customers, 500 technicians and 1,000,000 tickets (an embedded Post
 or DATABASE_URL), loads the service's routes and a bare fastify route in the same run, and
 prints req/s, p50, p99 and the ratio to the bare route. Settings by environment:
   BENCH_SECONDS (15) BENCH_CONNECTIONS (50) BENCH_CUSTOMERS (100000) BENCH_TICKETS (1000000)
-  BENCH_TECHNICIANS (500) BENCH_SURVEYS (300000) BENCH_ONLY customers|tickets|sla|churn
+  BENCH_TECHNICIANS (500) BENCH_SURVEYS (300000) BENCH_ONLY customers|tickets|sla|churn|visits
   BENCH_REUSE=1 keeps the last seeded database`);
   process.exit(0);
 }
@@ -165,6 +177,10 @@ async function main(): Promise<void> {
     }
     if (ONLY === 'churn') {
       await benchChurn(database.db, url, ROOT, SECONDS, CONNECTIONS);
+      return;
+    }
+    if (ONLY === 'visits') {
+      await benchVisits(database.db, url, ROOT, SECONDS, CONNECTIONS);
       return;
     }
     const sampleIds = (await sql<{ id: string }>`select id from customers order by random() limit 5000`.execute(database.db)).rows.map((r) => r.id);
@@ -258,6 +274,7 @@ async function main(): Promise<void> {
       await stopAll(children);
       await benchSla(database.db, url, ROOT);
       await benchChurn(database.db, url, ROOT, SECONDS, CONNECTIONS);
+      await benchVisits(database.db, url, ROOT, SECONDS, CONNECTIONS);
     }
   } finally {
     await cleanup();

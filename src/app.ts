@@ -35,6 +35,7 @@ import { queueSurvey } from './modules/surveys/surveys.service.ts';
 import { churnRoutes } from './modules/churn/churn.routes.ts';
 import { partRoutes } from './modules/parts/parts.routes.ts';
 import { visitRoutes } from './modules/visits/visits.routes.ts';
+import { cancelVisitsOfTicket } from './modules/visits/visits.service.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
 
 export interface AppDeps {
@@ -153,8 +154,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(customerRoutes, { db: deps.db, clock: deps.clock });
   await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
   await app.register(technicianRoutes, { db: deps.db, clock: deps.clock });
-  // Tickets change only through their commands; a resolution queues the satisfaction survey.
-  const ticketCommands = { db: deps.db, clock: deps.clock, slaSettings, afterResolve: queueSurvey };
+  // Tickets change only through their commands; a resolution queues the satisfaction survey, a cancellation calls off the scheduled visits.
+  const ticketCommands = { db: deps.db, clock: deps.clock, slaSettings, afterResolve: queueSurvey, afterCancel: cancelVisitsOfTicket };
   await app.register(ticketRoutes, ticketCommands);
   await app.register(ticketActionRoutes, ticketCommands);
   await app.register(eventRoutes, { db: deps.db });

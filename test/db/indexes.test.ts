@@ -12,6 +12,7 @@ import { slaBreachListQuery } from '../../src/modules/sla/sla-breaches.repositor
 import { surveyListQuery } from '../../src/modules/surveys/surveys.repository.ts';
 import { followUpWorklistQuery } from '../../src/modules/sla/follow-ups.repository.ts';
 import { partListQuery } from '../../src/modules/parts/parts.repository.ts';
+import { visitChangesQuery, visitScheduleQuery } from '../../src/modules/visits/visits.repository.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -85,6 +86,13 @@ beforeAll(async () => {
       case when i % 97 = 0 then 1 else 100 end, 5, i % 53 <> 0,
       timestamptz '2026-01-01' + i * interval '1 minute', timestamptz '2026-01-01' + i * interval '1 minute'
     from generate_series(1, 30000) i`.execute(d.db);
+  // One visit per ticket, an hour on the day after it was reported: a technician's three
+  // tickets lie 20,000 minutes apart, so no two of its visits overlap.
+  await sql`insert into visits (id, ticket_id, customer_id, technician_id, status, window_start, window_end, holds_until, outside_hours, created_at, updated_at)
+    select gen_random_uuid(), t.id, t.customer_id, t.technician_id,
+      case when n % 211 = 0 then 'no_show' when n % 3 = 0 then 'completed' when n % 7 = 0 then 'cancelled' else 'scheduled' end,
+      t.reported_at + interval '1 day', t.reported_at + interval '1 day 1 hour', t.reported_at + interval '1 day 1 hour', false, t.created_at, t.created_at
+    from (select *, row_number() over (order by id) as n from tickets where technician_id is not null) t`.execute(d.db);
   await sql`analyze`.execute(d.db);
 });
 afterAll(async () => d.close());
@@ -180,6 +188,13 @@ describe('every list filter has an index the planner uses', () => {
     ['parts: low stock (the reorder list)', () => partListQuery(d.db, { low_stock: true }, page), 'parts_low_stock_idx'],
     ['parts: inactive', () => partListQuery(d.db, { active: false }, page), 'parts_inactive_idx'],
     ['parts: updated_since', () => partListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-01-20T00:00:00Z') }), 'parts_updated_at_idx'],
+    ['visits: a technician\'s day', () => visitScheduleQuery(d.db, { technician_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b', from: '2026-01-10T00:00:00Z', to: '2026-01-11T00:00:00Z' }, { limit: 50 }), 'visits_technician_window_idx'],
+    ['visits: ticket', () => visitScheduleQuery(d.db, { ticket_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, { limit: 50 }), 'visits_ticket_idx'],
+    ['visits: customer', () => visitScheduleQuery(d.db, { customer_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, { limit: 50 }), 'visits_customer_idx'],
+    ['visits: status', () => visitScheduleQuery(d.db, { status: 'no_show' }, { limit: 50 }), 'visits_status_idx'],
+    ['visits: from/to', () => visitScheduleQuery(d.db, { from: '2026-01-10T00:00:00Z', to: '2026-01-10T06:00:00Z' }, { limit: 50 }), 'visits_window_idx'],
+    ['visits: deep page', () => visitScheduleQuery(d.db, {}, { limit: 50, after: { t: new Date('2026-02-01T00:00:00Z'), id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' } }), 'visits_window_idx'],
+    ['visits: updated_since', () => visitChangesQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'visits_updated_at_idx'],
   ];
   for (const [name, query, index] of cases) {
     it(name, async () => {

@@ -248,6 +248,19 @@ describe('a visit\'s life', () => {
     }
   });
 
+  it('calls off the scheduled visits of a cancelled ticket, freeing their slots', async () => {
+    const tech = await technician();
+    const tk = await ticket();
+    const v = (await book(tk.id, { technician_id: tech.id, window_start: sh('2026-03-16', '10:00'), window_end: sh('2026-03-16', '11:00') })).json();
+    const cancelled = await t.request({ method: 'POST', url: `/v1/tickets/${tk.id}/cancel`, payload: { reason: 'customer fixed it' } });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect((await t.request({ method: 'GET', url: `/v1/visits/${v.id}` })).json()).toMatchObject({ status: 'cancelled', cancel_reason: 'ticket cancelled: customer fixed it' });
+    const timeline = (await t.request({ method: 'GET', url: `/v1/tickets/${tk.id}/timeline` })).json().data;
+    expect(timeline.at(-1)).toMatchObject({ entry: 'visit', action: 'cancelled', data: { visit_id: v.id } });
+    const other = await ticket();
+    expect((await book(other.id, { technician_id: tech.id, window_start: sh('2026-03-16', '10:00'), window_end: sh('2026-03-16', '11:00') })).statusCode).toBe(201);
+  });
+
   it('lets a technician key see and work its own visits only (404 for the others), and book none', async () => {
     const mine = await technician();
     const theirs = await technician();

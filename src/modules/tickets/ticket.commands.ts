@@ -31,6 +31,8 @@ export interface TicketCommandDeps {
   slaSettings?: SlaSettingsCache;
   /** Runs in the transaction of a resolution (surveys queue the satisfaction survey). */
   afterResolve?: (tx: Tx, ticketId: string, now: Date) => Promise<void>;
+  /** Runs in the transaction of a cancellation (the visits module calls off the ticket's scheduled visits); returns them. */
+  afterCancel?: (tx: Tx, ctx: ChangeContext, ticketId: string, now: Date, reason: string) => Promise<{ id: string; technician_id: string }[]>;
 }
 
 type TimelineFields = Omit<Insertable<TicketTimelineTable>, 'id' | 'ticket_id' | 'at' | 'actor_kind' | 'actor_id' | 'actor_role' | 'data'> & { data?: Record<string, unknown> };
@@ -310,9 +312,19 @@ async function perform(deps: TicketCommandDeps, tx: Tx, ctx: ChangeContext, t: r
       return { patch: { status: to, hold_reason: null }, timeline: [action('resume', {}, req.body.note)], events: [] };
     case 'hold':
       return { patch: { status: to, hold_reason: req.body.reason }, timeline: [action('hold', { reason: req.body.reason }, req.body.note)], events: [] };
-    case 'cancel':
+    case 'cancel': {
       await release();
-      return { patch: { status: to, cancelled_at: now, hold_reason: null }, timeline: [action('cancel', { reason: req.body.reason })], events: [] };
+      // Nobody goes out for a cancelled ticket: its scheduled visits are called off with it.
+      const visits = (await deps.afterCancel?.(tx, ctx, id, now, `ticket cancelled: ${req.body.reason}`)) ?? [];
+      return {
+        patch: { status: to, cancelled_at: now, hold_reason: null },
+        timeline: [
+          action('cancel', { reason: req.body.reason }),
+          ...visits.map((v) => timelineRow(ctx, id, now, { entry: 'visit', action: 'cancelled', data: { visit_id: v.id, technician_id: v.technician_id, reason: 'the ticket was cancelled' } })),
+        ],
+        events: [],
+      };
+    }
     case 'reopen':
       await addLoad(tx, t.technician_id!);
       return {
@@ -503,14 +515,18 @@ export interface VisitStep {
 }
 
 /**
- * A visit's step on its ticket, in the visit's transaction: a `visit` entry on the timeline
- * (the ticket's version moves, as for a note). Checking in is an on-site contact with the
- * customer: the first response when none came before (the clocks read it from the entry).
+ * A visit's step on its ticket, in the visit's transaction: a `visit` entry on the timeline.
+ * Checking in is an on-site contact with the customer: the first response when none came
+ * before (the clocks read it from the entry), so it moves the ticket's version and clocks.
  */
 export async function recordVisitStep(deps: TicketCommandDeps, tx: Tx, ctx: ChangeContext, ticket: repo.TicketRow, now: Date, step: VisitStep): Promise<void> {
-  const firstContact = step.action === 'checked_in' && ticket.first_responded_at === null;
-  const row = await repo.updateTicket(tx, ticket.id, firstContact ? { first_responded_at: now } : {}, now);
   await repo.insertTimeline(tx, [timelineRow(ctx, ticket.id, now, { entry: 'visit', action: step.action, data: step.data, ...(step.body ? { body: step.body } : {}) })]);
+  // Of a visit's steps only the check-in is a contact the clocks read (historyOf), and only the
+  // first contact changes the ticket itself; the others are the visit's own changes (with its
+  // own version and events) and leave the ticket's row and clocks as they are.
+  if (step.action !== 'checked_in') return;
+  const firstContact = ticket.first_responded_at === null;
+  const row = await repo.updateTicket(tx, ticket.id, firstContact ? { first_responded_at: now } : {}, now);
   const sla = await refreshTicketsSla(tx, [row], now, deps.slaSettings);
   if (firstContact) await insertEvents(tx, [eventRow(ctx, now, 'ticket.updated', { type: 'ticket', id: ticket.id }, present(row, slaBlocks(sla, now).get(ticket.id)))]);
 }

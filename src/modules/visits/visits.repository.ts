@@ -169,3 +169,14 @@ export async function claimRemindersDue(tx: Tx, now: Date, until: Date, limit: n
     .returning(VISIT_COLUMNS)
     .execute();
 }
+
+/** Calls off a ticket's scheduled visits (its cancellation), all in one statement. */
+export async function cancelScheduledOfTicket(tx: Tx, ticketId: string, at: Date, reason: string): Promise<VisitRow[]> {
+  return tx
+    .updateTable('visits')
+    .set((eb) => ({ status: 'cancelled', cancelled_at: at, cancel_reason: reason, updated_at: at, version: eb('version', '+', 1) }))
+    .where('ticket_id', '=', ticketId)
+    .where('status', '=', 'scheduled')
+    .returning(VISIT_COLUMNS)
+    .execute();
+}

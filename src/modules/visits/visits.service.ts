@@ -472,3 +472,12 @@ export async function remindVisitsDue(tx: Tx, now: Date, leadMinutes: number, ba
   await insertEvents(tx, due.map((v) => visitEvent(ctx, now, 'visit.reminder_due', present(v))));
   return due.length;
 }
+
+/** A ticket's cancellation (ticket commands' afterCancel): its scheduled visits are cancelled with it, each with its event. */
+export async function cancelVisitsOfTicket(tx: Tx, ctx: ChangeContext, ticketId: string, now: Date, reason: string) {
+  const cancelled = await repo.cancelScheduledOfTicket(tx, ticketId, now, reason.slice(0, 500));
+  if (cancelled.length === 0) return [];
+  await recordAudit(tx, ctx, now, cancelled.map((v) => ({ action: 'cancelled', resource_type: 'visit' as const, resource_id: v.id, fields: ['status'] })));
+  await insertEvents(tx, cancelled.map((v) => visitEvent(ctx, now, 'visit.cancelled', present(v))));
+  return cancelled;
+}
