@@ -12,6 +12,7 @@ import * as eventPrivateData from './2026-11-27T2100_event_private_data.ts';
 import * as serverSecrets from './2026-11-27T2300_server_secrets.ts';
 import * as parts from './2026-11-28T0000_parts.ts';
 import * as visits from './2026-11-28T0300_visits.ts';
+import * as webhooks from './2026-11-28T0500_webhooks.ts';
 
 /** Static index: the migrator never scans the file system, so bundles and images cannot miss one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T2300_server_secrets': serverSecrets,
   '2026-11-28T0000_parts': parts,
   '2026-11-28T0300_visits': visits,
+  '2026-11-28T0500_webhooks': webhooks,
 };

@@ -29,18 +29,33 @@ import { ticketActionRoutes } from './modules/tickets/tickets.actions.routes.ts'
 import { eventRoutes } from './modules/events/events.routes.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { jobRoutes } from './jobs/jobs.routes.ts';
-import { buildJobs, surveySettings } from './jobs/registry.ts';
+import { DEFAULT_JOB_SETTINGS, buildJobs, surveySettings, targetPolicy } from './jobs/registry.ts';
 import { surveyRoutes } from './modules/surveys/surveys.routes.ts';
 import { queueSurvey } from './modules/surveys/surveys.service.ts';
 import { churnRoutes } from './modules/churn/churn.routes.ts';
 import { partRoutes } from './modules/parts/parts.routes.ts';
 import { visitRoutes } from './modules/visits/visits.routes.ts';
 import { cancelVisitsOfTicket } from './modules/visits/visits.service.ts';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
+import { secretBox, type SecretBox } from './modules/webhooks/webhook-secrets.ts';
+import { webhookMetrics } from './modules/webhooks/webhook-metrics.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'> &
-    Partial<Pick<Config, 'PUBLIC_BASE_URL' | 'SURVEY_DELAY_MINUTES' | 'SURVEY_TTL_DAYS' | 'SURVEY_RECOVERY_CSAT' | 'PUBLIC_RATE_LIMIT_PER_MINUTE'>>;
+    Partial<
+      Pick<
+        Config,
+        | 'PUBLIC_BASE_URL'
+        | 'SURVEY_DELAY_MINUTES'
+        | 'SURVEY_TTL_DAYS'
+        | 'SURVEY_RECOVERY_CSAT'
+        | 'PUBLIC_RATE_LIMIT_PER_MINUTE'
+        | 'WEBHOOK_ALLOW_PRIVATE'
+        | 'WEBHOOK_ALLOW_HTTP_HOSTS'
+        | 'WEBHOOK_ENCRYPTION_KEY'
+      >
+    >;
   db: Db;
   /** The pool behind db; given, API keys are cached and invalidated by LISTEN/NOTIFY. */
   pool?: pg.Pool;
@@ -119,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);
   await app.register(openapiPlugin, { publicBaseUrl: surveySettings(deps.config).publicBaseUrl });
-  await app.register(observabilityPlugin, { db: deps.db });
+  await app.register(observabilityPlugin, { db: deps.db, metrics: webhookMetrics(deps.db) });
   const invalidations = new Invalidations(deps.pool, app.log as never);
   const keyCache = new ApiKeyCache(invalidations);
   const slaSettings = new SlaSettingsCache(invalidations);
@@ -160,11 +175,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ticketActionRoutes, ticketCommands);
   await app.register(eventRoutes, { db: deps.db });
   await app.register(slaRoutes, { db: deps.db, clock: deps.clock });
-  await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? buildJobs() });
+  await app.register(jobRoutes, { db: deps.db, clock: deps.clock, jobs: deps.jobs ?? buildJobs({ ...DEFAULT_JOB_SETTINGS, ...deps.config }) });
   await app.register(auditRoutes, { db: deps.db });
   await app.register(churnRoutes, { db: deps.db, clock: deps.clock });
   await app.register(partRoutes, { db: deps.db, clock: deps.clock });
   await app.register(visitRoutes, ticketCommands);
+  let box: Promise<SecretBox> | undefined;
+  await app.register(webhookRoutes, {
+    db: deps.db,
+    clock: deps.clock,
+    policy: targetPolicy(deps.config),
+    box: () => (box ??= secretBox(deps.db, deps.config.WEBHOOK_ENCRYPTION_KEY)),
+  });
   await app.register(surveyRoutes, {
     db: deps.db,
     clock: deps.clock,

@@ -46,6 +46,14 @@ export const EnvSchema = Type.Object({
   PUBLIC_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   /** Minutes before a visit's window that visit-reminders emits visit.reminder_due (the CRM sends the SMS). */
   VISIT_REMINDER_LEAD_MINUTES: Type.Integer({ minimum: 1, maximum: 10_080, default: 1440 }),
+  /** Webhook URLs may resolve to private, loopback, link-local and metadata addresses (tests, private networks). */
+  WEBHOOK_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+  /** Hosts a webhook may reach over plain http (comma-separated); every other webhook URL is https. */
+  WEBHOOK_ALLOW_HTTP_HOSTS: Type.String({ default: '' }),
+  /** 32 bytes as 64 hex characters: the key webhook secrets are encrypted with; unset: a key kept in the database. */
+  WEBHOOK_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+  /** When the webhook-delivery job runs: a node-cron expression, seconds first. */
+  WEBHOOK_DELIVERY_SCHEDULE: Type.String({ minLength: 1, default: '*/2 * * * * *' }),
   /** SLA sweep batches run side by side. */
   SLA_SWEEP_WORKERS: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),
 });
@@ -70,8 +78,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const env = converted as Env;
-  if (!cron.validate(env.SLA_SWEEP_SCHEDULE)) {
-    throw new ConfigError(`invalid configuration: SLA_SWEEP_SCHEDULE: "${env.SLA_SWEEP_SCHEDULE}" is not a cron expression`);
+  for (const name of ['SLA_SWEEP_SCHEDULE', 'WEBHOOK_DELIVERY_SCHEDULE'] as const) {
+    if (!cron.validate(env[name])) throw new ConfigError(`invalid configuration: ${name}: "${env[name]}" is not a cron expression`);
   }
   return {
     ...env,

@@ -177,15 +177,16 @@ describe('the OpenAPI document', () => {
     expect(without).toEqual([]);
   });
 
-  it('declares webhooks, one per event type with its payload and signature, once the service delivers them', () => {
-    // No /v1/webhooks route yet: the feed is how a CRM is told, and the document says no more.
-    expect(doc.webhooks).toBeUndefined();
-    const withRoute = withWebhooks({ paths: { '/v1/webhooks': {} } }) as { webhooks: Record<string, { post: { parameters: { name: string }[]; requestBody: { content: Record<string, { schema: { $ref: string } }> } } }> };
-    expect(Object.keys(withRoute.webhooks).sort()).toEqual(Object.values(EVENT_TYPES).flat().sort());
-    const breached = withRoute.webhooks['ticket.sla_breached']!.post;
+  it('declares webhooks, one per event type with its payload and signature', () => {
+    const webhooks = (doc as unknown as { webhooks: Record<string, { post: { parameters: { name: string }[]; requestBody: { content: Record<string, { schema: { $ref: string } }> } } }> }).webhooks;
+    expect(Object.keys(webhooks).sort()).toEqual(Object.values(EVENT_TYPES).flat().sort());
+    const breached = webhooks['ticket.sla_breached']!.post;
     expect(breached.requestBody.content['application/json']!.schema.$ref).toBe('#/components/schemas/TicketEvent');
-    expect(breached.parameters.map((p) => p.name)).toEqual(['Aftercare-Event-Id', 'Aftercare-Event-Type', 'Aftercare-Signature']);
-    expect(withRoute.webhooks['survey.answered']!.post.requestBody.content['application/json']!.schema.$ref).toBe('#/components/schemas/SurveyEvent');
+    expect(breached.parameters.map((p) => p.name)).toEqual(['Aftercare-Event-Id', 'Aftercare-Event-Type', 'Aftercare-Delivery-Id', 'Aftercare-Signature']);
+    expect(webhooks['survey.answered']!.post.requestBody.content['application/json']!.schema.$ref).toBe('#/components/schemas/SurveyEvent');
+    expect(webhooks['visit.completed']!.post.requestBody.content['application/json']!.schema.$ref).toBe('#/components/schemas/VisitEvent');
+    // Without the routes (a build without webhooks) the document declares none.
+    expect((withWebhooks({ paths: {} }) as { webhooks?: unknown }).webhooks).toBeUndefined();
   });
 
   it('names its entities as components instead of inlining them', () => {

@@ -30,11 +30,12 @@ export const EVENT_TYPES = {
   survey: ['survey.sent', 'survey.answered'],
   customer: ['customer.created', 'customer.updated', 'customer.churn_risk_changed'],
   part: ['part.low_stock'],
+  webhook: ['webhook.disabled'],
   visit: ['visit.scheduled', 'visit.rescheduled', 'visit.updated', 'visit.checked_in', 'visit.completed', 'visit.cancelled', 'visit.no_show', 'visit.reminder_due'],
 } as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES][number];
 /** The document's schema for each kind of event (the feed's oneOf, the webhooks' payloads). */
-export const EVENT_SCHEMAS = { ticket: 'TicketEvent', survey: 'SurveyEvent', customer: 'CustomerEvent', part: 'PartEvent', visit: 'VisitEvent' } as const satisfies Record<keyof typeof EVENT_TYPES, string>;
+export const EVENT_SCHEMAS = { ticket: 'TicketEvent', survey: 'SurveyEvent', customer: 'CustomerEvent', part: 'PartEvent', visit: 'VisitEvent', webhook: 'WebhookEvent' } as const satisfies Record<keyof typeof EVENT_TYPES, string>;
 
 /** The outbox row for a change, written in the change's own transaction (or statement). */
 export function eventRow(

@@ -437,7 +437,54 @@ export interface VisitRecordsTable {
   created_at: Timestamp;
 }
 
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  active: Generated<boolean>;
+  secret_enc: Buffer;
+  previous_secret_enc: Buffer | null;
+  previous_secret_expires_at: Timestamp | null;
+  outbox_position: number;
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+  last_success_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export type DeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'dead';
+/** One POST of one event (or a ping) to one webhook, and what came of it. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string | null;
+  event_position: number;
+  event_type: string;
+  resource_type: string;
+  resource_id: string;
+  kind: 'event' | 'replay' | 'ping' | 'retry';
+  payload: Json<Record<string, unknown> | null>;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: Timestamp | null;
+  give_up_at: Timestamp;
+  last_attempt_at: Timestamp | null;
+  last_status: number | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+  response_excerpt: string | null;
+  delivered_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   visits: VisitsTable;
   visit_records: VisitRecordsTable;
   parts: PartsTable;

@@ -41,6 +41,9 @@ export const RULES = {
   'technician-not-found': 'The technician named does not exist. Check technician_id.',
   'visit-outside-hours': 'The window does not fall within one working day of the technician\'s calendar (from the start of its first to the end of its last working span; a break inside is fine). Pick another time, or send outside_hours: true with a reason for emergency service.',
   'visit-window': 'The window is not bookable: window_end must come after window_start, the window must not have ended already, and it lasts at most 24 hours.',
+  'webhook-event-unknown': 'An events pattern matches no event type. Use an event type (ticket.created), a resource with .* (ticket.*), or *.',
+  'webhook-secret': 'A secret rotation is a new secret or rotate_secret: true (not both), and previous_secret_expires_in_minutes only goes with one of them.',
+  'webhook-url-refused': 'The webhook URL is not one the service will call: it must be https (http only to hosts in WEBHOOK_ALLOW_HTTP_HOSTS), carry no credentials, and reach only public addresses (not private, loopback, link-local or metadata ones, unless WEBHOOK_ALLOW_PRIVATE=true).',
   'warranty-contradiction': 'The warranty finding contradicts the product record (in_warranty after warranty_until, or out_of_warranty within it). Give warranty_override_reason, or drop the finding to decide from the record.',
 } as const;
 export type RuleSlug = keyof typeof RULES;

@@ -740,6 +740,92 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
       }
     }
   },
+  "Webhook": {
+    "id": "01a22010-5b1e-7c3a-9f20-1d2e3f4a5b6c",
+    "url": "https://crm.example.com/aftercare/events",
+    "events": [
+      "ticket.*",
+      "visit.completed",
+      "survey.answered"
+    ],
+    "description": "CRM sync",
+    "active": true,
+    "previous_secret_expires_at": null,
+    "disabled_at": null,
+    "disabled_reason": null,
+    "last_success_at": "2026-03-03T03:40:02.000Z",
+    "created_at": "2026-03-02T09:00:00.000Z",
+    "updated_at": "2026-03-02T09:00:00.000Z",
+    "version": 1
+  },
+  "WebhookWithSecret": {
+    "id": "01a22010-5b1e-7c3a-9f20-1d2e3f4a5b6c",
+    "url": "https://crm.example.com/aftercare/events",
+    "events": [
+      "ticket.*",
+      "visit.completed",
+      "survey.answered"
+    ],
+    "description": "CRM sync",
+    "active": true,
+    "previous_secret_expires_at": null,
+    "disabled_at": null,
+    "disabled_reason": null,
+    "last_success_at": null,
+    "created_at": "2026-03-02T09:00:00.000Z",
+    "updated_at": "2026-03-02T09:00:00.000Z",
+    "version": 1,
+    "secret": "whsec_3q2-7wAbCdEfGhIjKlMnOpQrStUvWxYz0123456789_A"
+  },
+  "WebhookUpdated": {
+    "id": "01a22010-5b1e-7c3a-9f20-1d2e3f4a5b6c",
+    "url": "https://crm.example.com/aftercare/events",
+    "events": [
+      "ticket.*",
+      "visit.completed",
+      "survey.answered"
+    ],
+    "description": "CRM sync",
+    "active": true,
+    "previous_secret_expires_at": "2026-03-04T09:00:00.000Z",
+    "disabled_at": null,
+    "disabled_reason": null,
+    "last_success_at": "2026-03-03T03:40:02.000Z",
+    "created_at": "2026-03-02T09:00:00.000Z",
+    "updated_at": "2026-03-03T09:00:00.000Z",
+    "version": 2,
+    "secret": "whsec_Zx9-8yWvUtSrQpOnMlKjIhGfEdCbA9876543210_-AbC"
+  },
+  "WebhookDelivery": {
+    "id": "01a22011-0a0b-7c0d-8e0f-101112131415",
+    "webhook_id": "01a22010-5b1e-7c3a-9f20-1d2e3f4a5b6c",
+    "event_id": "01a21fa1-2b3c-7d4e-8f50-617283940a1b",
+    "event_type": "visit.completed",
+    "event_position": 4711,
+    "resource": {
+      "type": "visit",
+      "id": "01a21fa0-1c2d-7e3f-8a4b-5c6d7e8f9a01"
+    },
+    "kind": "event",
+    "status": "succeeded",
+    "attempts": 2,
+    "next_attempt_at": null,
+    "give_up_at": "2026-03-04T03:40:00.000Z",
+    "last_attempt_at": "2026-03-03T03:40:12.000Z",
+    "last_status": 200,
+    "last_latency_ms": 84,
+    "last_error": null,
+    "response_excerpt": "{\"ok\":true}",
+    "delivered_at": "2026-03-03T03:40:12.000Z",
+    "created_at": "2026-03-03T03:40:00.000Z",
+    "updated_at": "2026-03-03T03:40:12.000Z"
+  },
+  "WebhookReplay": {
+    "webhook_id": "01a22010-5b1e-7c3a-9f20-1d2e3f4a5b6c",
+    "deliveries": 42,
+    "from_position": 4000,
+    "to_position": 4711
+  },
   "PartMovement": {
     "id": "01a21f92-8b40-7c11-a3f4-0b6e2d9c1f77",
     "part_id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
@@ -1230,6 +1316,24 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
 };
 
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
+  "webhooks.create": {
+    "url": "https://crm.example.com/aftercare/events",
+    "events": [
+      "ticket.*",
+      "visit.completed",
+      "survey.answered"
+    ],
+    "description": "CRM sync"
+  },
+  "webhooks.update": {
+    "rotate_secret": true,
+    "previous_secret_expires_in_minutes": 1440
+  },
+  "webhooks.replay": {
+    "from": "2026-03-03T00:00:00Z"
+  },
+  "webhooks.retryDelivery": {},
+  "webhooks.ping": {},
   "visits.create": {
     "technician_id": "01a21ece-452a-770a-ba69-93186acf6045",
     "window_start": "2026-03-03T02:00:00.000Z",

@@ -19,7 +19,7 @@ const Status = Type.Object({ status: Type.String({ maxLength: 32, description: '
 
 /** /healthz, /readyz and /metrics. Health probes are public and not rate limited. */
 export const observabilityPlugin = fp(
-  async (app: FastifyInstance, opts: { db: Db }) => {
+  async (app: FastifyInstance, opts: { db: Db; /** Metrics modules keep (webhook deliveries), served with these. */ metrics?: client.Metric[] }) => {
     const registry = new client.Registry();
     client.collectDefaultMetrics({ register: registry });
     const duration = new client.Histogram({
@@ -30,6 +30,7 @@ export const observabilityPlugin = fp(
       registers: [registry],
     });
     const dbUp = new client.Gauge({ name: 'aftercare_database_up', help: '1 when the last readiness probe reached the database', registers: [registry] });
+    for (const metric of opts.metrics ?? []) registry.registerMetric(metric);
     app.decorate('metrics', registry);
 
     app.addHook('onResponse', async (request, reply) => {

@@ -174,6 +174,7 @@ export function withWebhooks(doc: Doc & { webhooks?: Record<string, unknown>; ta
             parameters: [
               header('Aftercare-Event-Id', 'The event id; the same on every retry, so a receiver can drop duplicates.', 36),
               header('Aftercare-Event-Type', 'The event type.', 64),
+              header('Aftercare-Delivery-Id', 'This delivery (GET /v1/webhooks/{id}/deliveries/{delivery_id}); a retry of the same event is a new attempt of the same delivery.', 36),
               header('Aftercare-Signature', 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret> (two v1 values during a secret rotation).', 300),
             ],
             requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${EVENT_SCHEMAS[resource]}` } } } },
@@ -363,6 +364,7 @@ export const openapiPlugin = fp(
           { name: 'sla', description: 'Business calendars, SLA policies, breaches and the follow-up worklist' },
           { name: 'visits', description: 'Field visits (上门服务): booking, check-in, completion and the repair record the customer signed' },
           { name: 'parts', description: 'Spare parts (备件) and their stock ledger' },
+          { name: 'webhooks', description: 'Webhooks: subscriptions, their deliveries log, retries, replays and pings; and, one entry per event type, what Aftercare POSTs to a subscribed URL' },
           { name: 'surveys', description: 'Satisfaction surveys (满意度调查) sent after resolution, and their answers' },
           { name: 'public', description: 'The survey pages customers answer with their token, without an API key' },
           { name: 'churn', description: 'Churn-risk scores of customers and the model that weighs them' },

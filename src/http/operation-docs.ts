@@ -239,6 +239,33 @@ export const OPERATION_DOCS: Record<string, { summary: string; description: stri
     description:
       'The repair record rendered for the customer: customer, product and serial, work done, test result, parts with prices, charges per the warranty, the signature with signer and time, and the hash, in Chinese and English. 409 while the visit is not completed.',
   },
+  'webhooks.create': {
+    summary: 'Subscribe a URL to events',
+    description:
+      'url (https; http only to hosts in WEBHOOK_ALLOW_HTTP_HOSTS; never credentials or a non-public address: 422 webhook-url-refused) and events (types, resource.* patterns, or *). The secret is generated when not given and answered this once (whsec_…); it signs every delivery. The webhook receives the events committed from now on; replay reaches back.',
+  },
+  'webhooks.list': { summary: 'List webhooks', description: 'Keyset-paginated; active=false lists those switched off (by hand, or disabled after persistent failure).' },
+  'webhooks.get': { summary: 'Get a webhook', description: 'Its URL, events, state, rotation and last success; never its secret. The ETag carries its version.' },
+  'webhooks.update': {
+    summary: 'Change a webhook, or rotate its secret',
+    description:
+      'url, events, description, active (true switches a disabled webhook on again, from now on). A new secret (given, or generated with rotate_secret: true and answered once) starts a rotation: deliveries carry two v1= signatures, old and new, until previous_secret_expires_in_minutes (default a day). With If-Match (412 when stale).',
+  },
+  'webhooks.delete': { summary: 'Delete a webhook', description: 'With its deliveries log; nothing more is sent. With If-Match (412 when stale).' },
+  'webhooks.deliveries': {
+    summary: 'A webhook\'s deliveries log',
+    description: 'Newest first: status, attempts, next attempt, last response status and latency, the first kilobyte of the last response, why the last attempt failed. Filter by status, event_type, resource_id; keyset-paginated. Never the secret.',
+  },
+  'webhooks.delivery': { summary: 'One delivery', description: 'As in the log.' },
+  'webhooks.retryDelivery': {
+    summary: 'Deliver again',
+    description: 'A pending delivery is tried now; a dead one comes back to life with a new 24-hour window; a succeeded one is sent again as a new delivery of the same event (kind retry). 409 while one is in flight.',
+  },
+  'webhooks.replay': {
+    summary: 'Deliver again every event since a point',
+    description: 'from: an event position (every matching event after it) or a time (every one that occurred at or after it): queued as new deliveries (kind replay), delivered in event order per resource, for a CRM that lost data. At most 100,000 events per call; to_position says where it stopped.',
+  },
+  'webhooks.ping': { summary: 'Send a test event', description: 'Queues a ping (type ping, data: the webhook) delivered and logged like any event, to check the URL and the signature.' },
   'parts.create': {
     summary: 'Add a spare part',
     description: 'sku is unique (409 when taken). stock is the opening balance, written to the ledger as an opening movement; afterwards stock changes only through movements.',
@@ -381,6 +408,16 @@ export const FIELD_DOCS: Record<string, string> = {
   test_notes: 'How it was tested.',
   parts_used: 'The parts used on the visit: they leave stock when it is completed.',
   signed_by: 'Who signed the repair record for the customer.',
+  // webhooks
+  url: 'Where the events are POSTed.',
+  events: 'The event types delivered: types (ticket.created), resource.* patterns (ticket.*), or * for all.',
+  disabled_reason: 'Why the service switched the webhook off.',
+  event_type: 'The type of the event delivered (ping for a test event).',
+  'webhooks.deliveries.event_type': 'Only deliveries of this event type.',
+  event_position: 'The event\'s position in the feed (0 for a ping).',
+  attempts: 'How many times it was POSTed.',
+  last_latency_ms: 'How long the last attempt took, in milliseconds.',
+  deliveries: 'How many deliveries the replay queued.',
   parts: 'The parts used, with prices and what the customer pays for each.',
   result: 'in_warranty, out_of_warranty or misuse.',
   warranty_until: 'The last day of the warranty (YYYY-MM-DD); null when unknown.',
@@ -536,6 +573,11 @@ export const SCHEMA_DOCS: Record<string, string> = {
   SlaBreach: 'An SLA breach or warning as the sweep recorded it, once per ticket and metric.',
   Part: 'A spare part (备件): its number, price, stock and reorder level.',
   Visit: 'A field visit (上门服务): a technician\'s window at the customer\'s, booked on a ticket, and where it stands.',
+  Webhook: 'A subscription: the URL Aftercare POSTs the events to, which events, and its state. The signing secret is never shown after it was made.',
+  WebhookWithSecret: 'A webhook just made, with its signing secret, shown this once.',
+  WebhookUpdated: 'A webhook after a change; with the new secret when rotate_secret generated one.',
+  WebhookDelivery: 'One POST of one event to one webhook (retried until a 2xx or 24 hours), and what came of it.',
+  WebhookReplay: 'What a replay queued: deliveries of the events after from_position up to to_position.',
   VisitRecord: 'The repair record of a completed visit as stored, its SHA-256, and whether it still verifies.',
   PartMovement: 'One row of a part\'s stock ledger: units in or out, why, the stock after it, and who moved them.',
   JobRun: 'One run of a scheduled job: when, where, how long, what it did.',

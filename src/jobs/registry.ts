@@ -6,6 +6,10 @@ import { remindFollowUps } from './follow-up-reminders.ts';
 import { recomputeSla } from './sla-recompute.ts';
 import { housekeeping } from './housekeeping.ts';
 import { remindVisits } from './visit-reminders.ts';
+import type { Dispatcher } from 'undici';
+import { deliverWebhooks, deliveryAgent } from '../modules/webhooks/webhook-delivery.ts';
+import { secretBox, type SecretBox } from '../modules/webhooks/webhook-secrets.ts';
+import type { TargetPolicy } from '../modules/webhooks/webhook-target.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 /** What the jobs read from the configuration. */
@@ -19,6 +23,10 @@ export type JobSettings = Pick<
   | 'SURVEY_TTL_DAYS'
   | 'SURVEY_RECOVERY_CSAT'
   | 'VISIT_REMINDER_LEAD_MINUTES'
+  | 'WEBHOOK_ALLOW_PRIVATE'
+  | 'WEBHOOK_ALLOW_HTTP_HOSTS'
+  | 'WEBHOOK_ENCRYPTION_KEY'
+  | 'WEBHOOK_DELIVERY_SCHEDULE'
 >;
 
 /** The defaults of config.ts, as an empty environment gives them. */
@@ -58,10 +66,32 @@ export function visitRemindersJob(settings: Partial<Pick<JobSettings, 'VISIT_REM
   return { name: 'visit-reminders', schedule: '0 */5 * * * *', run: (deps) => remindVisits(deps, lead) };
 }
 
+/** Where webhooks may point, from the configuration. */
+export const targetPolicy = (s: Partial<Pick<JobSettings, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_ALLOW_HTTP_HOSTS'>>): TargetPolicy => ({
+  allowPrivate: s.WEBHOOK_ALLOW_PRIVATE ?? false,
+  allowHttpHosts: (s.WEBHOOK_ALLOW_HTTP_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+});
+
+/** POSTs the events to the webhooks subscribed to them (see modules/webhooks/webhook-delivery.ts). */
+export function webhookDeliveryJob(settings: Partial<JobSettings>): JobDefinition {
+  const policy = targetPolicy(settings);
+  let dispatcher: Dispatcher | undefined;
+  let box: SecretBox | undefined;
+  return {
+    name: 'webhook-delivery',
+    schedule: settings.WEBHOOK_DELIVERY_SCHEDULE ?? DEFAULT_JOB_SETTINGS.WEBHOOK_DELIVERY_SCHEDULE,
+    run: async (deps) => {
+      dispatcher ??= deliveryAgent(policy);
+      box ??= await secretBox(deps.db, settings.WEBHOOK_ENCRYPTION_KEY);
+      return deliverWebhooks({ ...deps, policy, dispatcher, box });
+    },
+  };
+}
+
 /** Brings open tickets' stored clocks up to a policy or calendar change (a no-op query otherwise). */
 export const slaRecomputeJob: JobDefinition = { name: 'sla-recompute', schedule: '*/10 * * * * *', run: (deps) => recomputeSla(deps) };
 
 /** Every scheduled job, as the scheduler runs them and the jobs API lists them. */
 export function buildJobs(settings: JobSettings = DEFAULT_JOB_SETTINGS): JobDefinition[] {
-  return [slaSweepJob(settings), slaRecomputeJob, surveyDispatchJob(settings), followUpRemindersJob, visitRemindersJob(settings), churnScanJob, housekeeping];
+  return [slaSweepJob(settings), slaRecomputeJob, surveyDispatchJob(settings), followUpRemindersJob, visitRemindersJob(settings), webhookDeliveryJob(settings), churnScanJob, housekeeping];
 }

@@ -13,6 +13,7 @@ import { surveyListQuery } from '../../src/modules/surveys/surveys.repository.ts
 import { followUpWorklistQuery } from '../../src/modules/sla/follow-ups.repository.ts';
 import { partListQuery } from '../../src/modules/parts/parts.repository.ts';
 import { visitChangesQuery, visitScheduleQuery } from '../../src/modules/visits/visits.repository.ts';
+import { deliveryListQuery } from '../../src/modules/webhooks/webhooks.repository.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -93,6 +94,19 @@ beforeAll(async () => {
       case when n % 211 = 0 then 'no_show' when n % 3 = 0 then 'completed' when n % 7 = 0 then 'cancelled' else 'scheduled' end,
       t.reported_at + interval '1 day', t.reported_at + interval '1 day 1 hour', t.reported_at + interval '1 day 1 hour', false, t.created_at, t.created_at
     from (select *, row_number() over (order by id) as n from tickets where technician_id is not null) t`.execute(d.db);
+  // Three webhooks with 20,000 deliveries each, most long succeeded.
+  await sql`insert into webhooks (id, url, events, secret_enc, outbox_position, active, created_at, updated_at)
+    select ('01a20c20-bb81-70a7-8e07-0eb4f830d2' || lpad(i::text, 2, '0'))::uuid, 'https://crm.example.com/' || i, array['*'], decode('00', 'hex'), 0, i <> 3,
+      timestamptz '2026-01-01' + i * interval '1 day', timestamptz '2026-01-01' + i * interval '1 day'
+    from generate_series(1, 3) i`.execute(d.db);
+  await sql`insert into webhook_deliveries (id, webhook_id, event_position, event_type, resource_type, resource_id, status, attempts, next_attempt_at, give_up_at, created_at, updated_at)
+    select gen_random_uuid(), ('01a20c20-bb81-70a7-8e07-0eb4f830d2' || lpad((1 + i % 3)::text, 2, '0'))::uuid, i,
+      case when i % 500 = 0 then 'visit.no_show' else 'ticket.updated' end, 'ticket', t.id,
+      case when i % 997 = 0 then 'dead' when i % 101 = 0 then 'pending' else 'succeeded' end, 1,
+      timestamptz '2026-01-01' + i * interval '1 minute', timestamptz '2026-01-02' + i * interval '1 minute',
+      timestamptz '2026-01-01' + i * interval '1 minute', timestamptz '2026-01-01' + i * interval '1 minute'
+    from generate_series(1, 60000) i
+    cross join lateral (select id from tickets where number = 'SR-' || i) t`.execute(d.db);
   await sql`analyze`.execute(d.db);
 });
 afterAll(async () => d.close());
@@ -195,6 +209,10 @@ describe('every list filter has an index the planner uses', () => {
     ['visits: from/to', () => visitScheduleQuery(d.db, { from: '2026-01-10T00:00:00Z', to: '2026-01-10T06:00:00Z' }, { limit: 50 }), 'visits_window_idx'],
     ['visits: deep page', () => visitScheduleQuery(d.db, {}, { limit: 50, after: { t: new Date('2026-02-01T00:00:00Z'), id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' } }), 'visits_window_idx'],
     ['visits: updated_since', () => visitChangesQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-02-10T00:00:00Z') }), 'visits_updated_at_idx'],
+    ['webhook deliveries: the log', () => deliveryListQuery(d.db, '01a20c20-bb81-70a7-8e07-0eb4f830d201', {}, { mode: 'id', limit: 50 }), 'webhook_deliveries_log_idx'],
+    ['webhook deliveries: status', () => deliveryListQuery(d.db, '01a20c20-bb81-70a7-8e07-0eb4f830d201', { status: 'dead' }, { mode: 'id', limit: 50 }), 'webhook_deliveries_status_idx'],
+    ['webhook deliveries: event type', () => deliveryListQuery(d.db, '01a20c20-bb81-70a7-8e07-0eb4f830d201', { event_type: 'visit.no_show' }, { mode: 'id', limit: 50 }), 'webhook_deliveries_event_type_idx'],
+    ['webhook deliveries: resource', () => deliveryListQuery(d.db, '01a20c20-bb81-70a7-8e07-0eb4f830d201', { resource_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, { mode: 'id', limit: 50 }), 'webhook_deliveries_resource_idx'],
   ];
   for (const [name, query, index] of cases) {
     it(name, async () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.ts';
@@ -95,6 +97,58 @@ describe('three service processes with cron on, one database', () => {
       await db.close();
       for (const p of procs) p.child.kill('SIGTERM');
       for (const p of procs) expect(await p.exited, p.output()).toBe(0);
+    }
+  }, 120_000);
+
+  it('deliver each event to each webhook once, in order per resource, with cron on in all three', async () => {
+    const { url } = await createTestDatabase();
+    const key = `ak_multi_${randomBytes(24).toString('base64url')}`;
+    const received: { path: string; id: string; resource: string; name: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c)).on('end', () => {
+        const e = JSON.parse(body) as { id: string; resource: { id: string }; data: { name?: string } };
+        received.push({ path: req.url ?? '', id: e.id, resource: e.resource.id, name: e.data.name ?? '' });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const hookPort = (receiver.address() as AddressInfo).port;
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const env = { DATABASE_URL: url, BOOTSTRAP_API_KEY: key, CRON_ENABLED: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_ALLOW_HTTP_HOSTS: '127.0.0.1', WEBHOOK_DELIVERY_SCHEDULE: '* * * * * *' };
+    const procs = ports.map((port) => processes.start({ ...env, PORT: String(port) }, 'warn'));
+    const call = (port: number, method: string, p: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${port}${p}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    try {
+      for (const port of ports) await until(`instance on ${port}`, async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined), 30_000);
+      for (const path of ['/a', '/b']) {
+        const res = await call(ports[0]!, 'POST', '/v1/webhooks', { url: `http://127.0.0.1:${hookPort}${path}`, events: ['customer.*'] });
+        expect(res.status, await res.clone().text()).toBe(201);
+      }
+      // 20 customers, each created and renamed three times, spread over the three instances.
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push(((await (await call(ports[i % 3]!, 'POST', '/v1/customers', { name: `c${i} v0` })).json()) as { id: string }).id);
+      for (let v = 1; v <= 3; v++) {
+        for (let i = 0; i < 20; i++) expect((await call(ports[(i + v) % 3]!, 'PATCH', `/v1/customers/${ids[i]}`, { name: `c${i} v${v}` })).status).toBe(200);
+      }
+      const expected = 2 * 20 * 4;
+      await until('every event at both webhooks', async () => (received.length >= expected ? true : undefined), 60_000);
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(received).toHaveLength(expected);
+      for (const path of ['/a', '/b']) {
+        const mine = received.filter((r) => r.path === path);
+        expect(new Set(mine.map((r) => r.id)).size).toBe(mine.length);
+        for (let i = 0; i < 20; i++) expect(mine.filter((r) => r.resource === ids[i]).map((r) => r.name)).toEqual([0, 1, 2, 3].map((v) => `c${i} v${v}`));
+      }
+    } finally {
+      for (const p of procs) p.child.kill('SIGTERM');
+      for (const p of procs) expect(await p.exited, p.output()).toBe(0);
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
     }
   }, 120_000);
 });

@@ -77,6 +77,16 @@ visits.cancel                 ✓ ✓ ✓ ✓ · ·
 visits.noShow                 ✓ ✓ ✓ ✓ · ✓
 visits.record                 ✓ ✓ ✓ ✓ ✓ ✓
 visits.recordPdf              ✓ ✓ ✓ ✓ ✓ ✓
+webhooks.create               ✓ · · ✓ · ·
+webhooks.list                 ✓ · · ✓ · ·
+webhooks.get                  ✓ · · ✓ · ·
+webhooks.update               ✓ · · ✓ · ·
+webhooks.delete               ✓ · · ✓ · ·
+webhooks.deliveries           ✓ · · ✓ · ·
+webhooks.delivery             ✓ · · ✓ · ·
+webhooks.retryDelivery        ✓ · · ✓ · ·
+webhooks.replay               ✓ · · ✓ · ·
+webhooks.ping                 ✓ · · ✓ · ·
 parts.create                  ✓ ✓ · · · ·
 parts.list                    ✓ ✓ ✓ ✓ ✓ ✓
 parts.get                     ✓ ✓ ✓ ✓ ✓ ✓

@@ -185,6 +185,8 @@ export class Generators {
         return fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
       case 'email':
         return fc.emailAddress().filter(fits);
+      case 'uri':
+        return fc.webUrl({ validSchemes: ['https'], withQueryParameters: true }).filter(fits);
       case undefined:
         break;
       default:

@@ -46,6 +46,11 @@ export interface World {
     checkedInVisit: string;
     /** Scheduled, with `otherTechnician`. */
     otherVisit: string;
+    /** Switched off (nothing is sent to its address), with a ping in its log. */
+    webhook: string;
+    delivery: string;
+    /** One the DELETE may take. */
+    spareWebhook: string;
     /** A key any test may revoke. */
     spareKey: string;
     job: string;
@@ -113,6 +118,13 @@ export async function buildWorld(service: Service, run = randomBytes(4).toString
   await post(`/v1/visits/${checkedInVisit.id}/check-in`, {}, 200);
   const otherVisit = await visitOn(otherTicket.id, otherTechnician.id, 1);
 
+  // A public address that is never called: the webhooks are switched off.
+  const webhookAt = (path: string) => post<{ id: string; secret: string }>('/v1/webhooks', { url: `https://93.184.215.14/${path}`, events: ['*'], active: false, description: `Reliability ${run}` });
+  const webhook = await webhookAt('hooks');
+  const spareWebhook = await webhookAt('spare');
+  service.sent.add(webhook.secret).add(spareWebhook.secret);
+  const delivery = await post<{ id: string }>(`/v1/webhooks/${webhook.id}/ping`, {}, 202);
+
   const keys = {
     admin: service.adminKey,
     manager: (await key('manager')).secret,
@@ -152,6 +164,9 @@ export async function buildWorld(service: Service, run = randomBytes(4).toString
       visit: visit.id,
       checkedInVisit: checkedInVisit.id,
       otherVisit: otherVisit.id,
+      webhook: webhook.id,
+      delivery: delivery.id,
+      spareWebhook: spareWebhook.id,
       spareKey: spare.id,
       job: 'sla-sweep',
     },
@@ -170,6 +185,7 @@ export function pathIds(world: World, op: Operation, name: string): readonly str
   if (name === 'token') return [ids.surveyToken];
   if (name === 'ref') return [ids.externalRef];
   if (name === 'name') return [ids.job, 'sla-recompute', 'survey-dispatch'];
+  if (name === 'delivery_id') return [ids.delivery];
   const resource = op.path.split('/')[2];
   switch (resource) {
     case 'customers':
@@ -191,6 +207,8 @@ export function pathIds(world: World, op: Operation, name: string): readonly str
       return [ids.survey];
     case 'parts':
       return [ids.part];
+    case 'webhooks':
+      return op.operationId === 'webhooks.delete' ? [ids.spareWebhook] : [ids.webhook];
     case 'visits':
       // Completion needs a visit that is checked in; every other step one that is scheduled.
       return op.operationId === 'visits.complete' ? [ids.checkedInVisit, ids.visit] : [ids.visit, ids.checkedInVisit, ids.otherVisit];

@@ -3,7 +3,7 @@ import { EVENT_SCHEMAS, EVENT_TYPES } from '../../db/outbox.ts';
 import type { Actor } from '../tickets/tickets.schemas.ts';
 import { StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
-const RESOURCE_SCHEMAS = { ticket: 'Ticket', survey: 'Survey', customer: 'Customer', part: 'Part', visit: 'Visit' } as const;
+const RESOURCE_SCHEMAS = { ticket: 'Ticket', survey: 'Survey', customer: 'Customer', part: 'Part', visit: 'Visit', webhook: 'Webhook' } as const;
 
 /** The events about one kind of resource: their types, and that resource as `data`. */
 function eventOf<R extends keyof typeof EVENT_TYPES>(resource: R, description: string) {
@@ -31,11 +31,12 @@ export const VisitEvent = eventOf(
   'visit',
   'A field visit booked, rescheduled (window or technician moved), updated (notes or planned parts), checked in, completed, cancelled, missed (no_show), or coming up (reminder_due, once, VISIT_REMINDER_LEAD_MINUTES before the window); data is the visit after it.',
 );
-const EVENTS = [TicketEvent, SurveyEvent, CustomerEvent, PartEvent, VisitEvent];
+export const WebhookEvent = eventOf('webhook', 'A webhook switched off because its deliveries kept dying (one failed for its whole retry window with nothing succeeding since); data is the webhook after it.');
+const EVENTS = [TicketEvent, SurveyEvent, CustomerEvent, PartEvent, VisitEvent, WebhookEvent];
 for (const e of EVENTS) registerShared(e);
 
 /** An event of the feed: one of the kinds above, told apart by `type`. */
-export const EventSchema = Type.Unsafe<Static<typeof TicketEvent> | Static<typeof SurveyEvent> | Static<typeof CustomerEvent> | Static<typeof PartEvent> | Static<typeof VisitEvent>>({
+export const EventSchema = Type.Unsafe<Static<typeof TicketEvent> | Static<typeof SurveyEvent> | Static<typeof CustomerEvent> | Static<typeof PartEvent> | Static<typeof VisitEvent> | Static<typeof WebhookEvent>>({
   $id: 'Event',
   description: 'One change, as the feed (and webhooks) carry it: `type` says what happened and so which resource `data` is.',
   oneOf: EVENTS.map((e) => ({ $ref: `${(e as { $id?: string }).$id}#` })),
