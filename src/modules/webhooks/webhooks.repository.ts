@@ -107,7 +107,7 @@ export async function positionBefore(db: Db | Tx, at: Date): Promise<number> {
 export async function fanOut(db: Db, now: Date, giveUpAt: Date, cap: number): Promise<number> {
   const { rows } = await sql<{ n: number }>`
     with w as (
-      select id, events, outbox_position from webhooks where active order by id for update skip locked
+      select id, events, outbox_position, created_at from webhooks where active order by id for update skip locked
     ), top as (select coalesce(max(position), 0) as p from events),
     upto as (select w.id, least(top.p, w.outbox_position + ${cap}) as p from w, top),
     ins as (
@@ -115,7 +115,9 @@ export async function fanOut(db: Db, now: Date, giveUpAt: Date, cap: number): Pr
       select gen_random_uuid(), w.id, e.id, e.position, e.type, e.resource_type, e.resource_id, 'event', ${now}, ${giveUpAt}, ${now}, ${now}
       from w join upto on upto.id = w.id
       join events e on e.position > w.outbox_position and e.position <= upto.p
-      where ${matching}
+      -- An event that committed before the webhook was made but was numbered after it is not
+      -- news to it (replay reaches back on purpose).
+      where ${matching} and e.occurred_at >= w.created_at
       returning 1
     ), moved as (
       update webhooks set outbox_position = upto.p from upto where webhooks.id = upto.id and upto.p > webhooks.outbox_position returning 1
