@@ -271,6 +271,22 @@ describe('delivery', () => {
     h.secret = fresh;
   });
 
+  it('does not send a webhook events that occurred before it was made, even when numbered after', async () => {
+    const { createWebhook } = await import('../../src/modules/webhooks/webhooks.service.ts');
+    const { systemContext } = await import('../../src/db/context.ts');
+    const { eventRow, insertEvents } = await import('../../src/db/outbox.ts');
+    const c = await customer('old news');
+    const fresh = await createWebhook({ db: t.database.db, clock: t.clock, policy, box: () => secretBox(t.database.db, undefined) }, systemContext(), { url: receiver.url.replace('/hooks', '/fresh'), events: ['customer.*'] });
+    // Written (unnumbered) as if its transaction had begun an hour before the webhook.
+    await insertEvents(t.database.db, [eventRow(systemContext(), new Date(t.clock.now().getTime() - 3_600_000), 'customer.updated', { type: 'customer', id: c.id }, { id: c.id })]);
+    receiver.received = [];
+    await customer('news');
+    await deliver();
+    const fresh_ = receiver.received.filter((r) => r.path === '/fresh').map((r) => JSON.parse(r.body).data.name);
+    expect(fresh_).toEqual(['news']);
+    await t.request({ method: 'DELETE', url: `/v1/webhooks/${fresh.id}` });
+  });
+
   it('delivers each event once per webhook when workers race for the queue', async () => {
     receiver.received = [];
     const customers = await Promise.all(Array.from({ length: 20 }, (_, i) => customer(`race ${i}`)));
