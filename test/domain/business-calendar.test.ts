@@ -181,3 +181,24 @@ describe('the working time a calendar offers in its leanest year', () => {
     expect(new BusinessCalendar({ ...sundays, holidays: ['2026-03-01'] }).leanestYearMinutes(from)).toBe(52 * 60);
   });
 });
+
+describe('the working day around an instant', () => {
+  const cal = new BusinessCalendar({
+    timezone: 'Asia/Shanghai',
+    hours: { mon: [['13:00', '18:00'], ['09:00', '12:00']], tue: [['09:00', '12:00'], ['13:00', '18:00']], wed: [], thu: [['08:00', '10:00']], fri: [['09:00', '17:00']], sat: [], sun: [] },
+    holidays: ['2026-03-06'],
+    workdays: ['2026-03-07'],
+  });
+  const at = (s: string) => new Date(`${s}+08:00`);
+  it('spans from the first span\'s start to the last span\'s end of the local date, breaks included', () => {
+    expect(cal.workingDayOf(at('2026-03-02T23:30:00'))).toEqual({ date: '2026-03-02', start: at('2026-03-02T09:00:00'), end: at('2026-03-02T18:00:00') });
+    expect(cal.workingDayOf(at('2026-03-03T00:10:00'))).toEqual({ date: '2026-03-03', start: at('2026-03-03T09:00:00'), end: at('2026-03-03T18:00:00') });
+    expect(cal.workingDayOf(at('2026-03-05T12:00:00'))).toEqual({ date: '2026-03-05', start: at('2026-03-05T08:00:00'), end: at('2026-03-05T10:00:00') });
+  });
+  it('is none on a day without hours or a holiday, and Monday\'s on a make-up day', () => {
+    expect(cal.workingDayOf(at('2026-03-04T10:00:00'))).toBeUndefined();
+    expect(cal.workingDayOf(at('2026-03-06T10:00:00'))).toBeUndefined();
+    expect(cal.workingDayOf(at('2026-03-08T10:00:00'))).toBeUndefined();
+    expect(cal.workingDayOf(at('2026-03-07T10:00:00'))).toEqual({ date: '2026-03-07', start: at('2026-03-07T09:00:00'), end: at('2026-03-07T18:00:00') });
+  });
+});
