@@ -637,40 +637,6 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     "updated_at": "2026-03-02T09:10:00.000Z",
     "version": 1
   },
-  "VisitPage": {
-    "data": [
-      {
-        "id": "01a21fa0-1c2d-7e3f-8a4b-5c6d7e8f9a01",
-        "ticket_id": "01a21ece-4537-718e-927a-c1e95672ce8f",
-        "customer_id": "01a21ece-4496-70ff-b2a7-5b9e74506d54",
-        "technician_id": "01a21ece-452a-770a-ba69-93186acf6045",
-        "status": "scheduled",
-        "window_start": "2026-03-03T02:00:00.000Z",
-        "window_end": "2026-03-03T04:00:00.000Z",
-        "buffer_minutes": 30,
-        "holds_until": "2026-03-03T04:30:00.000Z",
-        "outside_hours": false,
-        "outside_hours_reason": null,
-        "planned_parts": [
-          {
-            "part_id": "01a21f90-2c1e-7a51-9d0e-5f2b7c3e8a10",
-            "quantity": 1
-          }
-        ],
-        "notes": "客户下午在家，请提前电话 Call ahead",
-        "checked_in_at": null,
-        "completed_at": null,
-        "cancelled_at": null,
-        "cancel_reason": null,
-        "no_show_at": null,
-        "reminder_sent_at": null,
-        "created_at": "2026-03-02T09:10:00.000Z",
-        "updated_at": "2026-03-02T09:10:00.000Z",
-        "version": 1
-      }
-    ],
-    "next_cursor": null
-  },
   "VisitRecord": {
     "visit_id": "01a21fa0-1c2d-7e3f-8a4b-5c6d7e8f9a01",
     "ticket_id": "01a21ece-4537-718e-927a-c1e95672ce8f",

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { isExclusionViolation } from '../../db/errors.ts';
 import { applyKeyset, type Keyset } from '../../db/pagination.ts';
 import type { Db, Tx, VisitRecordsTable, VisitsTable } from '../../db/types.ts';
 
@@ -31,10 +32,7 @@ export type VisitRow = Pick<Selectable<VisitsTable>, (typeof VISIT_COLUMNS)[numb
 /** The name of the constraint that keeps one technician's slots apart (migrations/…_visits.ts). */
 export const NO_OVERLAP = 'visits_no_overlap';
 
-export function isOverlap(err: unknown): boolean {
-  const e = err as { code?: string; constraint?: string };
-  return e?.code === '23P01' && e.constraint === NO_OVERLAP;
-}
+export const isOverlap = (err: unknown): boolean => isExclusionViolation(err, NO_OVERLAP);
 
 export async function insertVisit(tx: Tx, row: Insertable<VisitsTable>): Promise<VisitRow> {
   return tx.insertInto('visits').values(row).returning(VISIT_COLUMNS).executeTakeFirstOrThrow();
