@@ -13,6 +13,7 @@ import * as serverSecrets from './2026-11-27T2300_server_secrets.ts';
 import * as parts from './2026-11-28T0000_parts.ts';
 import * as visits from './2026-11-28T0300_visits.ts';
 import * as webhooks from './2026-11-28T0500_webhooks.ts';
+import * as reportsQaKnowledge from './2026-11-28T0700_reports_qa_knowledge.ts';
 
 /** Static index: the migrator never scans the file system, so bundles and images cannot miss one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0000_parts': parts,
   '2026-11-28T0300_visits': visits,
   '2026-11-28T0500_webhooks': webhooks,
+  '2026-11-28T0700_reports_qa_knowledge': reportsQaKnowledge,
 };

@@ -8,7 +8,7 @@ import { createApiKey } from '../src/modules/api-keys/api-keys.service.ts';
 import { commandLine, run } from './cli.ts';
 import { withScriptDatabase } from './database.ts';
 
-const ROLES: Role[] = ['admin', 'manager', 'agent', 'analyst', 'integration'];
+const ROLES: Role[] = ['admin', 'manager', 'agent', 'analyst', 'integration', 'qa'];
 const usage = `
 usage: npm run create-api-key -- --name <name> [--role ${ROLES.join('|')}]
 

@@ -8,7 +8,7 @@ type Timestamp = ColumnType<Date, Date, Date>;
 /** A date column: read and written as 'YYYY-MM-DD' (parsed as text, never as a local Date). */
 type DateOnly = ColumnType<string, string, string>;
 
-export type Role = 'admin' | 'manager' | 'agent' | 'technician' | 'analyst' | 'integration';
+export type Role = 'admin' | 'manager' | 'agent' | 'technician' | 'analyst' | 'integration' | 'qa';
 
 export interface ApiKeysTable {
   id: string;
@@ -282,6 +282,8 @@ export interface TicketSlaTable {
   state: 'running' | 'paused' | 'met' | 'warning' | 'breached';
   warned_at: Timestamp | null;
   breached_at: Timestamp | null;
+  /** A stopped clock's business minutes run (pauses excluded); null while it runs. */
+  business_minutes: number | null;
 }
 
 export type SlaMetric = TicketSlaTable['metric'];
@@ -482,7 +484,80 @@ export interface WebhookDeliveriesTable {
   updated_at: Timestamp;
 }
 
+/** A scorecard criterion: its key, the name reviewers see, and its weight (weights sum to 100). */
+export interface QaCriterion {
+  key: string;
+  name: string;
+  weight: number;
+  description: string | null;
+}
+
+export interface QaScorecardsTable {
+  id: string;
+  name: string;
+  criteria: ColumnType<QaCriterion[], string, never>;
+  pass_score: ColumnType<string, number, never>;
+  sample_percent: ColumnType<string, number, never>;
+  min_per_technician: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface QaReviewsTable {
+  id: string;
+  ticket_id: string;
+  technician_id: string;
+  scorecard_id: string;
+  week_start: DateOnly;
+  state: 'pending' | 'done';
+  scores: ColumnType<Record<string, number> | null, string | null, string | null>;
+  score: ColumnType<string | null, number | null, number | null>;
+  passed: boolean | null;
+  comment: string | null;
+  coaching_note: string | null;
+  reviewer_id: string | null;
+  reviewed_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface QaSamplingTable {
+  id: number;
+  open_week: DateOnly | null;
+}
+
+export interface ArticlesTable {
+  id: string;
+  title: string;
+  body: string;
+  product_category: string | null;
+  symptoms: string[];
+  fix_steps: string[];
+  tags: string[];
+  status: 'draft' | 'published';
+  published_at: Timestamp | null;
+  solved_count: Generated<number>;
+  last_solved_at: Timestamp | null;
+  search_grams: ColumnType<string[], never, never>;
+  match_terms: ColumnType<string[], never, never>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface TicketArticlesTable {
+  ticket_id: string;
+  article_id: string;
+  linked_at: Timestamp;
+}
+
 export interface DB {
+  qa_scorecards: QaScorecardsTable;
+  qa_reviews: QaReviewsTable;
+  qa_sampling: QaSamplingTable;
+  articles: ArticlesTable;
+  ticket_articles: TicketArticlesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   visits: VisitsTable;

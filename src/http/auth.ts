@@ -30,14 +30,21 @@ declare module 'fastify' {
  * reliability suite checks every cell against the service: change both together.
  */
 export const ROLES = {
-  all: ['admin', 'manager', 'agent', 'technician', 'analyst', 'integration'],
-  staffRead: ['admin', 'manager', 'agent', 'analyst', 'integration'],
+  all: ['admin', 'manager', 'agent', 'technician', 'analyst', 'integration', 'qa'],
+  /** Staff who read: quality supervisors (qa) read the records they review. */
+  staffRead: ['admin', 'manager', 'agent', 'analyst', 'integration', 'qa'],
   /** Staff readers, and technician keys, which the service then limits to their own records. */
-  staffReadAndTechnicians: ['admin', 'manager', 'agent', 'analyst', 'integration', 'technician'],
+  staffReadAndTechnicians: ['admin', 'manager', 'agent', 'analyst', 'integration', 'qa', 'technician'],
   staffWrite: ['admin', 'manager', 'agent', 'integration'],
   admin: ['admin'],
   managers: ['admin', 'manager'],
   erasers: ['admin', 'manager', 'integration'],
+  /** Service reports (KPIs, appraisal cards). */
+  reporters: ['admin', 'manager', 'analyst'],
+  /** Quality reviewers (质检): managers and quality supervisors. */
+  reviewers: ['admin', 'manager', 'qa'],
+  /** Who writes knowledge-base articles. */
+  authors: ['admin', 'manager', 'agent'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** The actor on a route that requires a key; the auth hook guarantees it is set. */

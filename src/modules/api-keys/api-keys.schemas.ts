@@ -1,8 +1,8 @@
 import Type, { type Static } from 'typebox';
 import { ListQueryBase, Nullable, Page, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
 
-export const RoleSchema = StringEnum(['admin', 'manager', 'agent', 'technician', 'analyst', 'integration'] as const, {
-  description: 'technician keys are bound to one technician and see only its tickets and visits.',
+export const RoleSchema = StringEnum(['admin', 'manager', 'agent', 'technician', 'analyst', 'integration', 'qa'] as const, {
+  description: 'technician keys are bound to one technician and see only its tickets and visits; qa keys (quality supervisors) read tickets and score quality reviews but change nothing else.',
 });
 
 const keyFields = {

@@ -40,6 +40,7 @@ export async function storeClocks(tx: Tx, ticketIds: string[], rows: Insertable<
             due_at: eb.ref('excluded.due_at'),
             warn_at: eb.ref('excluded.warn_at'),
             completed_at: eb.ref('excluded.completed_at'),
+            business_minutes: eb.ref('excluded.business_minutes'),
             paused: eb.ref('excluded.paused'),
             state: eb.ref('excluded.state'),
           })),
@@ -129,4 +130,26 @@ export async function recordBreachActions(tx: Tx, recordIds: string[], actions: 
     update sla_breaches b set actions = a.actions::jsonb
     from unnest(${actions.map(([id]) => id)}::uuid[], ${actions.map(([, a]) => JSON.stringify(a))}::text[]) as a(ticket_id, actions)
     where b.ticket_id = a.ticket_id and b.id = any(${recordIds}::uuid[])`.execute(tx);
+}
+
+/** Tickets with stopped clocks stored before business_minutes existed, locked (others' skipped). */
+export async function lockUnmeasuredTicketIds(tx: Tx, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    select t.id from tickets t
+    where t.id in (select s.ticket_id from ticket_sla s where s.completed_at is not null and s.business_minutes is null limit ${limit})
+    for update of t skip locked`.execute(tx);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Fills business_minutes of these tickets' stopped clocks from measured values; a clock the
+ * current policy no longer has keeps its wall-clock minutes from start to stop.
+ */
+export async function storeMeasured(tx: Tx, ticketIds: string[], measured: { ticket_id: string; metric: string; minutes: number }[]): Promise<void> {
+  await sql`
+    update ticket_sla s set business_minutes = coalesce(
+      (select v.minutes from unnest(${measured.map((m) => m.ticket_id)}::uuid[], ${measured.map((m) => m.metric)}::text[], ${measured.map((m) => m.minutes)}::float8[]) as v(ticket_id, metric, minutes)
+       where v.ticket_id = s.ticket_id and v.metric = s.metric),
+      extract(epoch from s.completed_at - s.started_at) / 60)
+    where s.ticket_id = any(${ticketIds}::uuid[]) and s.completed_at is not null and s.business_minutes is null`.execute(tx);
 }

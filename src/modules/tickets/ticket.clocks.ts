@@ -90,6 +90,8 @@ function slaRows(ticketId: string, policyId: string, clocks: Record<Metric, Metr
         // clocks, and the planner reads the warning index for what it is (small).
         warn_at: c.completed_at ? null : c.warn_at,
         completed_at: c.completed_at,
+        // What the reports read: the business minutes a stopped clock ran, pauses excluded.
+        business_minutes: c.completed_at ? c.elapsed_minutes : null,
         paused: c.state === 'paused',
         state: c.state,
       },
@@ -99,7 +101,7 @@ function slaRows(ticketId: string, policyId: string, clocks: Record<Metric, Metr
 
 /** Computed clocks as the stored rows they become (nothing recorded by the sweep yet). */
 export const asStored = (rows: Insertable<TicketSlaTable>[]): SlaRow[] =>
-  rows.map((r) => ({ ...r, due_at: r.due_at ?? null, warn_at: r.warn_at ?? null, completed_at: r.completed_at ?? null, warned_at: null, breached_at: null }));
+  rows.map(({ business_minutes: _m, ...r }) => ({ ...r, due_at: r.due_at ?? null, warn_at: r.warn_at ?? null, completed_at: r.completed_at ?? null, warned_at: null, breached_at: null }));
 
 /** The clocks of a ticket that has no history yet, for its creation. */
 export async function initialSla(db: Db | Tx, ticket: SlaSubject, customerTier: string, now: Date, cache?: SlaSettingsCache): Promise<Insertable<TicketSlaTable>[]> {
@@ -121,6 +123,22 @@ export async function refreshTicketsSla(tx: Tx, subjects: SlaSubject[], now: Dat
     return m ? slaRows(t.id, m.policy.id, clocksUnder(m, t.reported_at, histories.get(t.id)!, now)) : [];
   });
   return storeClocks(tx, subjects.map((t) => t.id), rows);
+}
+
+/**
+ * The business minutes each clock of these tickets has run (to its stop, or to `now`), from
+ * their histories under the policy that matches them now: for clocks stored before
+ * ticket_sla kept business_minutes.
+ */
+export async function measureClocks(tx: Tx, subjects: SlaSubject[], now: Date): Promise<{ ticket_id: string; metric: Metric; minutes: number }[]> {
+  if (subjects.length === 0) return [];
+  const [matched, histories] = await Promise.all([matchPolicies(tx, subjects), historiesFor(tx, subjects.map((t) => t.id))]);
+  return subjects.flatMap((t, i) => {
+    const m = matched[i];
+    if (!m) return [];
+    const clocks = clocksUnder(m, t.reported_at, histories.get(t.id)!, now);
+    return METRICS.flatMap((metric) => (clocks[metric] ? [{ ticket_id: t.id, metric, minutes: clocks[metric].elapsed_minutes }] : []));
+  });
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;

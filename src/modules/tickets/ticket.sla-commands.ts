@@ -7,9 +7,9 @@ import { systemContext } from '../../db/context.ts';
 import { onBreachByPolicy } from '../sla/sla-matching.service.ts';
 import { releaseSlots, route } from '../technicians/technician-load.service.ts';
 import { assignmentOf, routingEntry, timelineRow } from './ticket.commands.ts';
-import { refreshTicketsSla } from './ticket.clocks.ts';
+import { measureClocks, refreshTicketsSla } from './ticket.clocks.ts';
 import { ticketViews } from './ticket.view.ts';
-import { lockDueClocks, markAndRecord, recordBreachActions, type RecordKind, type RecordedClock } from './ticket-sla.repository.ts';
+import { lockDueClocks, lockUnmeasuredTicketIds, markAndRecord, storeMeasured, recordBreachActions, type RecordKind, type RecordedClock } from './ticket-sla.repository.ts';
 import * as repo from './tickets.repository.ts';
 
 /*
@@ -170,6 +170,18 @@ export async function recomputeClocksPage(tx: Tx, after: string | null, limit: n
   const rows = await repo.lockOpenTicketsPage(tx, after, limit);
   await refreshTicketsSla(tx, rows, now);
   return { count: rows.length, last: rows.at(-1)?.id ?? null };
+}
+
+/**
+ * One page of the backfill of business_minutes: stopped clocks stored before the column
+ * existed are measured from their tickets' histories. Returns how many tickets it measured.
+ */
+export async function measureStoppedClocksPage(tx: Tx, limit: number, now: Date): Promise<number> {
+  const ids = await lockUnmeasuredTicketIds(tx, limit);
+  if (ids.length === 0) return 0;
+  const subjects = await repo.findTickets(tx, ids);
+  await storeMeasured(tx, ids, await measureClocks(tx, subjects, now));
+  return ids.length;
 }
 
 /** follow-up-reminders: each follow-up coming due gets an `sla` timeline entry and a `ticket.follow_up_due` event. */
