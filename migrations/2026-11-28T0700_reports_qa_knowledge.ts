@@ -29,7 +29,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       sample_percent numeric(5,2) not null check (sample_percent > 0 and sample_percent <= 100),
       min_per_technician integer not null check (min_per_technician between 0 and 1000),
       created_at timestamptz not null,
-      updated_at timestamptz not null
+      updated_at timestamptz not null,
+      version integer not null default 1
     )`.execute(db);
   await sql`create index qa_scorecards_updated on qa_scorecards (updated_at, id)`.execute(db);
 
@@ -60,6 +61,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['qa_reviews_week', 'technician_id, week_start', ''],
     ['qa_reviews_updated', 'updated_at, id', ''],
     ['qa_reviews_reviewed', 'reviewed_at', "where state = 'done'"],
+    ['qa_reviews_passed', 'passed, id', "where state = 'done'"],
   ] as const) {
     await sql`create index ${sql.id(name)} on qa_reviews (${sql.raw(cols)}) ${sql.raw(where)}`.execute(db);
   }

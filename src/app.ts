@@ -36,6 +36,7 @@ import { churnRoutes } from './modules/churn/churn.routes.ts';
 import { partRoutes } from './modules/parts/parts.routes.ts';
 import { visitRoutes } from './modules/visits/visits.routes.ts';
 import { reportRoutes } from './modules/reports/reports.routes.ts';
+import { qaRoutes } from './modules/qa/qa.routes.ts';
 import { cancelVisitsOfTicket } from './modules/visits/visits.service.ts';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { secretBox, type SecretBox } from './modules/webhooks/webhook-secrets.ts';
@@ -182,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(partRoutes, { db: deps.db, clock: deps.clock });
   await app.register(visitRoutes, ticketCommands);
   await app.register(reportRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(qaRoutes, { db: deps.db, clock: deps.clock });
   let box: Promise<SecretBox> | undefined;
   await app.register(webhookRoutes, {
     db: deps.db,

@@ -8,7 +8,7 @@ import { newId } from '../lib/ids.ts';
 import type { ChangeContext } from './context.ts';
 
 /** Every kind of resource the trail records. */
-export const AUDIT_RESOURCES = ['customer', 'asset', 'api_key', 'technician', 'calendar', 'sla_policy', 'churn_model', 'part', 'visit', 'webhook'] as const;
+export const AUDIT_RESOURCES = ['customer', 'asset', 'api_key', 'technician', 'calendar', 'sla_policy', 'churn_model', 'part', 'visit', 'webhook', 'qa_scorecard', 'qa_review', 'article'] as const;
 export type AuditResource = (typeof AUDIT_RESOURCES)[number];
 
 export interface AuditEntry {

@@ -9,4 +9,6 @@ export const ADVISORY_LOCKS = {
   startupKey: 7_202_611_241,
   /** One event sequencer at a time numbers the outbox (the others skip their turn). */
   eventSequencer: 7_202_611_242,
+  /** One quality-sampling pass at a time (held for its transaction): quotas are counted and filled together. */
+  qaSampling: 7_202_611_243,
 } as const;

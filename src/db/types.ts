@@ -501,6 +501,7 @@ export interface QaScorecardsTable {
   min_per_technician: number;
   created_at: Timestamp;
   updated_at: Timestamp;
+  version: Generated<number>;
 }
 
 export interface QaReviewsTable {

@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { deliverWebhooks, deliveryAgent } from '../modules/webhooks/webhook-delivery.ts';
 import { secretBox, type SecretBox } from '../modules/webhooks/webhook-secrets.ts';
 import type { TargetPolicy } from '../modules/webhooks/webhook-target.ts';
+import { sampleForReview } from '../modules/qa/qa.service.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 /** What the jobs read from the configuration. */
@@ -88,10 +89,13 @@ export function webhookDeliveryJob(settings: Partial<JobSettings>): JobDefinitio
   };
 }
 
+/** Queues each technician's share of resolved tickets for quality review (质检), hourly at :17. */
+export const qaSamplingJob: JobDefinition = { name: 'qa-sampling', schedule: '0 17 * * * *', run: (deps) => sampleForReview(deps) };
+
 /** Brings open tickets' stored clocks up to a policy or calendar change (a no-op query otherwise). */
 export const slaRecomputeJob: JobDefinition = { name: 'sla-recompute', schedule: '*/10 * * * * *', run: (deps) => recomputeSla(deps) };
 
 /** Every scheduled job, as the scheduler runs them and the jobs API lists them. */
 export function buildJobs(settings: JobSettings = DEFAULT_JOB_SETTINGS): JobDefinition[] {
-  return [slaSweepJob(settings), slaRecomputeJob, surveyDispatchJob(settings), followUpRemindersJob, visitRemindersJob(settings), webhookDeliveryJob(settings), churnScanJob, housekeeping];
+  return [slaSweepJob(settings), slaRecomputeJob, surveyDispatchJob(settings), followUpRemindersJob, visitRemindersJob(settings), webhookDeliveryJob(settings), churnScanJob, qaSamplingJob, housekeeping];
 }

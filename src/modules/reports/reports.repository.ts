@@ -200,8 +200,3 @@ export async function coachingOf(db: Db, technicianId: string, from: Date, to: D
     .limit(50)
     .execute();
 }
-
-/** The timezone of the default business calendar: where report days and weeks begin. */
-export async function defaultTimezone(db: Db, calendarId: string): Promise<string> {
-  return (await db.selectFrom('calendars').select('timezone').where('id', '=', calendarId).executeTakeFirst())?.timezone ?? 'UTC';
-}

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.ts';
 import type { Actor } from '../../db/context.ts';
 import type { Db } from '../../db/types.ts';
 import { invalidInput, notFound } from '../../domain/errors.ts';
+import { defaultTimezone } from '../sla/calendars.repository.ts';
 import * as repo from './reports.repository.ts';
 import type { AppraisalQuery, KpiQuery } from './reports.schemas.ts';
 
@@ -11,8 +12,6 @@ export interface ReportDeps {
   clock: Clock;
 }
 
-/** The seeded business-hours calendar: report days and weeks begin in its timezone unless `tz` says otherwise. */
-const DEFAULT_CALENDAR_ID = '01900000-0000-7000-8000-000000000001';
 const DAY_MS = 86_400_000;
 /** Longest period one report covers: three years, by day that is 1,096 rows. */
 const MAX_PERIOD_DAYS = 1_100;
@@ -73,7 +72,7 @@ async function periodOf(deps: ReportDeps, q: { from?: string; to?: string; tz?: 
     throw invalidInput(`a report covers at most ${MAX_PERIOD_DAYS} days`, [{ path: '/query/from', message: `must be within ${MAX_PERIOD_DAYS} days of to` }]);
   }
   if (q.tz !== undefined && !validTimezone(q.tz)) throw invalidInput('tz is not a known IANA timezone', [{ path: '/query/tz', message: 'is not a known IANA timezone' }]);
-  const tz = q.tz ?? (await repo.defaultTimezone(deps.db, DEFAULT_CALENDAR_ID));
+  const tz = q.tz ?? (await defaultTimezone(deps.db));
   return { from, to, tz };
 }
 
