@@ -7,7 +7,7 @@ import { keysetFrom, pageOf } from '../../db/pagination.ts';
 import type { Db } from '../../db/types.ts';
 import { assertVersion, conflict, notFound, ruleViolated } from '../../domain/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { defaultTimezone } from '../sla/calendars.repository.ts';
+import { defaultTimezone } from '../sla/calendars.service.ts';
 import * as repo from './qa.repository.ts';
 import type { CreateQaScorecard, QaReviewListQuery, QaScorecardListQuery, ScoreQaReview } from './qa.schemas.ts';
 

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.ts';
 import type { Actor } from '../../db/context.ts';
 import type { Db } from '../../db/types.ts';
 import { invalidInput, notFound } from '../../domain/errors.ts';
-import { defaultTimezone } from '../sla/calendars.repository.ts';
+import { defaultTimezone } from '../sla/calendars.service.ts';
 import * as repo from './reports.repository.ts';
 import type { AppraisalQuery, KpiQuery } from './reports.schemas.ts';
 

@@ -120,3 +120,11 @@ export async function businessCalendar(db: Db | Tx, id: string): Promise<Busines
   const row = await repo.findCalendar(db, id);
   return row ? calendarOf(row) : undefined;
 }
+
+/** The seeded business-hours calendar (its id is fixed by the SLA migration): where report days and weeks begin by default. */
+export const DEFAULT_CALENDAR_ID = '01900000-0000-7000-8000-000000000001';
+
+/** The timezone of the default business calendar (UTC if it was deleted). */
+export async function defaultTimezone(db: Db | Tx): Promise<string> {
+  return (await db.selectFrom('calendars').select('timezone').where('id', '=', DEFAULT_CALENDAR_ID).executeTakeFirst())?.timezone ?? 'UTC';
+}
