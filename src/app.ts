@@ -37,6 +37,8 @@ import { partRoutes } from './modules/parts/parts.routes.ts';
 import { visitRoutes } from './modules/visits/visits.routes.ts';
 import { reportRoutes } from './modules/reports/reports.routes.ts';
 import { qaRoutes } from './modules/qa/qa.routes.ts';
+import { articleRoutes } from './modules/articles/articles.routes.ts';
+import { articlesSolved } from './modules/articles/articles.service.ts';
 import { cancelVisitsOfTicket } from './modules/visits/visits.service.ts';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { secretBox, type SecretBox } from './modules/webhooks/webhook-secrets.ts';
@@ -172,7 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
   await app.register(technicianRoutes, { db: deps.db, clock: deps.clock });
   // Tickets change only through their commands; a resolution queues the satisfaction survey, a cancellation calls off the scheduled visits.
-  const ticketCommands = { db: deps.db, clock: deps.clock, slaSettings, afterResolve: queueSurvey, afterCancel: cancelVisitsOfTicket };
+  const ticketCommands = { db: deps.db, clock: deps.clock, slaSettings, afterResolve: queueSurvey, afterCancel: cancelVisitsOfTicket, articlesSolved };
   await app.register(ticketRoutes, ticketCommands);
   await app.register(ticketActionRoutes, ticketCommands);
   await app.register(eventRoutes, { db: deps.db });
@@ -184,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(visitRoutes, ticketCommands);
   await app.register(reportRoutes, { db: deps.db, clock: deps.clock });
   await app.register(qaRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(articleRoutes, { db: deps.db, clock: deps.clock });
   let box: Promise<SecretBox> | undefined;
   await app.register(webhookRoutes, {
     db: deps.db,

@@ -6,7 +6,7 @@ import { invalidInput } from '../domain/errors.ts';
  * last row's key. A cursor that does not decode to exactly that shape is a 400, never a
  * 500 and never a silently different page.
  */
-export type Cursor = { s: 'id'; id: string } | { s: 'updated' | 'due' | 'window'; t: string; id: string };
+export type Cursor = { s: 'id'; id: string } | { s: 'updated' | 'due' | 'window'; t: string; id: string } | { s: 'rank'; r: number; id: string };
 /** A cursor on (instant, id): an updated_since list, or a list in order of due time. */
 export type TimedCursor = Extract<Cursor, { t: string }>;
 
@@ -31,6 +31,10 @@ export function decodeCursor(raw: string | undefined, expected: Cursor['s']): Cu
   if (expected === 'id') {
     if (Object.keys(c).length !== 2) throw invalid();
     return { s: 'id', id: c.id };
+  }
+  if (expected === 'rank') {
+    if (typeof c.r !== 'number' || !Number.isSafeInteger(c.r) || c.r < 0 || Object.keys(c).length !== 3) throw invalid();
+    return { s: 'rank', r: c.r, id: c.id };
   }
   if (typeof c.t !== 'string' || Number.isNaN(Date.parse(c.t)) || Object.keys(c).length !== 3) throw invalid();
   return { s: expected, t: new Date(c.t).toISOString(), id: c.id };
@@ -69,7 +73,7 @@ export function keysetFrom(q: PageRequest): Keyset {
 export function cursorKind(raw: string): Cursor['s'] | undefined {
   try {
     const s = (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { s?: unknown })?.s;
-    return s === 'id' || s === 'updated' || s === 'due' || s === 'window' ? s : undefined;
+    return s === 'id' || s === 'updated' || s === 'due' || s === 'window' || s === 'rank' ? s : undefined;
   } catch {
     return undefined;
   }

@@ -31,6 +31,8 @@ export interface TicketCommandDeps {
   slaSettings?: SlaSettingsCache;
   /** Runs in the transaction of a resolution (surveys queue the satisfaction survey). */
   afterResolve?: (tx: Tx, ticketId: string, now: Date) => Promise<void>;
+  /** Links the knowledge-base articles a resolution names (the articles module counts them). */
+  articlesSolved?: (tx: Tx, ticketId: string, articleIds: string[], now: Date) => Promise<void>;
   /** Runs in the transaction of a cancellation (the visits module calls off the ticket's scheduled visits); returns them. */
   afterCancel?: (tx: Tx, ctx: ChangeContext, ticketId: string, now: Date, reason: string) => Promise<{ id: string; technician_id: string }[]>;
 }
@@ -369,7 +371,14 @@ async function perform(deps: TicketCommandDeps, tx: Tx, ctx: ChangeContext, t: r
       const total = (charges?.items ?? []).reduce((sum, i) => sum + i.amount, 0);
       await release();
       await deps.afterResolve?.(tx, id, now);
-      const resolution = { method: b.method, summary: b.summary, root_cause: b.root_cause ?? null, charges: charges ? { ...charges, total } : null };
+      if (b.article_ids?.length) await deps.articlesSolved?.(tx, id, b.article_ids, now);
+      const resolution = {
+        method: b.method,
+        summary: b.summary,
+        root_cause: b.root_cause ?? null,
+        charges: charges ? { ...charges, total } : null,
+        article_ids: b.article_ids ?? [],
+      };
       return {
         patch: { status: to, resolved_at: now, resolution: JSON.stringify(resolution), warranty_decision: JSON.stringify(decided.decision) },
         timeline: [

@@ -53,6 +53,13 @@ export const ResolveBody = Type.Object(
           'true: add a parts item for every part used on the ticket\'s completed visits (from their signed repair records), at unit price × quantity when the decision is chargeable, at 0 when it is in warranty; in the currency of charges, or the parts\' own when charges are left out.',
       }),
     ),
+    article_ids: Type.Optional(
+      Type.Array(Uuid, {
+        maxItems: 20,
+        uniqueItems: true,
+        description: 'Knowledge-base articles that solved it: each counts the ticket once (solved_count), however often it is resolved.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -74,6 +74,7 @@ export const Resolution = Type.Object(
         { additionalProperties: false, description: 'What the customer pays, with the total of its items.' },
       ),
     ),
+    article_ids: Type.Optional(Type.Array(Uuid, { maxItems: 20, description: 'The knowledge-base articles that solved it (absent on resolutions recorded before articles existed).' })),
   },
   { $id: 'Resolution', additionalProperties: false, description: 'How the ticket was resolved.' },
 );
