@@ -1278,7 +1278,369 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     "instance": "/v1/tickets/01a21ece-4537-718e-927a-c1e95672ce8f/start",
     "current_status": "closed",
     "allowed_actions": []
-  }
+  },
+  "KpiFigures": {
+    "tickets_created": 42,
+    "tickets_resolved": 38,
+    "first_response_minutes": {
+      "p50": 18.5,
+      "p90": 52
+    },
+    "resolution_minutes": {
+      "p50": 260,
+      "p90": 910.4
+    },
+    "first_response_sla_met_pct": 92.86,
+    "resolution_sla_met_pct": 89.47,
+    "follow_up_done_pct": 94.12,
+    "first_time_fix_pct": 81.58,
+    "reopen_pct": 5.26,
+    "complaints": 2,
+    "csat_avg": 4.56,
+    "csat_responses": 25,
+    "nps": 52,
+    "nps_responses": 25,
+    "qa_score_avg": 87.5,
+    "qa_reviews": 4
+  },
+  "KpiRow": {
+    "key": "01a21ece-452a-770a-ba69-93186acf6045",
+    "label": "李娜 Li Na",
+    "tickets_created": 42,
+    "tickets_resolved": 38,
+    "first_response_minutes": {
+      "p50": 18.5,
+      "p90": 52
+    },
+    "resolution_minutes": {
+      "p50": 260,
+      "p90": 910.4
+    },
+    "first_response_sla_met_pct": 92.86,
+    "resolution_sla_met_pct": 89.47,
+    "follow_up_done_pct": 94.12,
+    "first_time_fix_pct": 81.58,
+    "reopen_pct": 5.26,
+    "complaints": 2,
+    "csat_avg": 4.56,
+    "csat_responses": 25,
+    "nps": 52,
+    "nps_responses": 25,
+    "qa_score_avg": 87.5,
+    "qa_reviews": 4
+  },
+  "KpiReport": {
+    "from": "2026-02-01T00:00:00.000Z",
+    "to": "2026-03-01T00:00:00.000Z",
+    "tz": "Asia/Shanghai",
+    "group_by": "technician",
+    "generated_at": "2026-03-03T11:00:00.000Z",
+    "rows": [
+      {
+        "key": "01a21ece-452a-770a-ba69-93186acf6045",
+        "label": "李娜 Li Na",
+        "tickets_created": 42,
+        "tickets_resolved": 38,
+        "first_response_minutes": {
+          "p50": 18.5,
+          "p90": 52
+        },
+        "resolution_minutes": {
+          "p50": 260,
+          "p90": 910.4
+        },
+        "first_response_sla_met_pct": 92.86,
+        "resolution_sla_met_pct": 89.47,
+        "follow_up_done_pct": 94.12,
+        "first_time_fix_pct": 81.58,
+        "reopen_pct": 5.26,
+        "complaints": 2,
+        "csat_avg": 4.56,
+        "csat_responses": 25,
+        "nps": 52,
+        "nps_responses": 25,
+        "qa_score_avg": 87.5,
+        "qa_reviews": 4
+      }
+    ],
+    "total": {
+      "tickets_created": 42,
+      "tickets_resolved": 38,
+      "first_response_minutes": {
+        "p50": 18.5,
+        "p90": 52
+      },
+      "resolution_minutes": {
+        "p50": 260,
+        "p90": 910.4
+      },
+      "first_response_sla_met_pct": 92.86,
+      "resolution_sla_met_pct": 89.47,
+      "follow_up_done_pct": 94.12,
+      "first_time_fix_pct": 81.58,
+      "reopen_pct": 5.26,
+      "complaints": 2,
+      "csat_avg": 4.56,
+      "csat_responses": 25,
+      "nps": 52,
+      "nps_responses": 25,
+      "qa_score_avg": 87.5,
+      "qa_reviews": 4
+    }
+  },
+  "AppraisalCard": {
+    "technician": {
+      "id": "01a21ece-452a-770a-ba69-93186acf6045",
+      "name": "李娜 Li Na",
+      "tier": 1,
+      "regions": [
+        "shanghai-pudong"
+      ]
+    },
+    "from": "2026-02-01T00:00:00.000Z",
+    "to": "2026-03-01T00:00:00.000Z",
+    "figures": {
+      "tickets_created": 42,
+      "tickets_resolved": 38,
+      "first_response_minutes": {
+        "p50": 18.5,
+        "p90": 52
+      },
+      "resolution_minutes": {
+        "p50": 260,
+        "p90": 910.4
+      },
+      "first_response_sla_met_pct": 92.86,
+      "resolution_sla_met_pct": 89.47,
+      "follow_up_done_pct": 94.12,
+      "first_time_fix_pct": 81.58,
+      "reopen_pct": 5.26,
+      "complaints": 2,
+      "csat_avg": 4.56,
+      "csat_responses": 25,
+      "nps": 52,
+      "nps_responses": 25,
+      "qa_score_avg": 87.5,
+      "qa_reviews": 4
+    },
+    "team": {
+      "technicians": 8,
+      "figures": {
+        "tickets_created": 318,
+        "tickets_resolved": 297,
+        "first_response_minutes": {
+          "p50": 22,
+          "p90": 61.3
+        },
+        "resolution_minutes": {
+          "p50": 301,
+          "p90": 1102
+        },
+        "first_response_sla_met_pct": 88.36,
+        "resolution_sla_met_pct": 85.19,
+        "follow_up_done_pct": 90.2,
+        "first_time_fix_pct": 77.1,
+        "reopen_pct": 6.4,
+        "complaints": 15,
+        "csat_avg": 4.31,
+        "csat_responses": 190,
+        "nps": 38.42,
+        "nps_responses": 187,
+        "qa_score_avg": 83.2,
+        "qa_reviews": 30
+      }
+    },
+    "rank": {
+      "tickets_resolved": {
+        "position": 3,
+        "of": 8
+      },
+      "resolution_sla_met_pct": {
+        "position": 2,
+        "of": 8
+      },
+      "first_time_fix_pct": {
+        "position": 2,
+        "of": 8
+      },
+      "csat_avg": {
+        "position": 1,
+        "of": 8
+      },
+      "qa_score_avg": {
+        "position": 4,
+        "of": 8
+      }
+    },
+    "coaching": [
+      {
+        "review_id": "01a22101-5d2a-7f10-a3c4-9e8b7d6c5b40",
+        "ticket_id": "01a21ecf-8405-71e7-9f67-2db310b6f74b",
+        "score": 74,
+        "note": "结单前复测加热管 / re-test the element before closing",
+        "reviewed_at": "2026-02-20T07:00:00.000Z"
+      }
+    ]
+  },
+  "QaScorecard": {
+    "id": "01a22101-1f00-7b3c-8e55-0c9d2a6b4e21",
+    "name": "售后质检 2026 / After-sales QA 2026",
+    "criteria": [
+      {
+        "key": "timely",
+        "name": "响应及时 Timely response",
+        "weight": 30,
+        "description": null
+      },
+      {
+        "key": "courtesy",
+        "name": "沟通规范 Communication norms",
+        "weight": 20,
+        "description": null
+      },
+      {
+        "key": "solved",
+        "name": "问题彻底解决 Problem truly solved",
+        "weight": 30,
+        "description": "The fault did not come back within 30 days."
+      },
+      {
+        "key": "records",
+        "name": "记录完整 Complete records",
+        "weight": 20,
+        "description": null
+      }
+    ],
+    "pass_score": 80,
+    "sample_percent": 10,
+    "min_per_technician": 1,
+    "current": true,
+    "created_at": "2026-02-01T01:00:00.000Z",
+    "updated_at": "2026-02-01T01:00:00.000Z",
+    "version": 1
+  },
+  "QaReview": {
+    "id": "01a22101-5d2a-7f10-a3c4-9e8b7d6c5b40",
+    "ticket_id": "01a21ecf-8405-71e7-9f67-2db310b6f74b",
+    "technician_id": "01a21ece-452a-770a-ba69-93186acf6045",
+    "scorecard_id": "01a22101-1f00-7b3c-8e55-0c9d2a6b4e21",
+    "week_start": "2026-02-16",
+    "state": "done",
+    "scores": {
+      "timely": 5,
+      "courtesy": 4,
+      "solved": 2,
+      "records": 4
+    },
+    "score": 74,
+    "passed": false,
+    "comment": "加热管未复测即结单 / closed without re-testing the element",
+    "coaching_note": "结单前复测加热管 / re-test the element before closing",
+    "reviewer_id": "01a21ecf-7cf6-73cd-97a3-4998728fa830",
+    "reviewed_at": "2026-02-20T07:00:00.000Z",
+    "created_at": "2026-02-17T01:17:00.000Z",
+    "updated_at": "2026-02-20T07:00:00.000Z",
+    "version": 2
+  },
+  "Article": {
+    "id": "01a22101-3c5e-7aa1-9d3f-5b2f8c1e7a10",
+    "title": "烤箱不加热 / Oven does not heat",
+    "body": "多为加热管或温控器故障。先测加热管电阻（正常约 30–40 Ω），再检查温控器。 / Usually the heating element or the thermostat: measure the element (about 30–40 Ω), then check the thermostat.",
+    "product_category": "oven",
+    "symptoms": [
+      "烤箱不加热",
+      "oven does not heat",
+      "加热指示灯亮但不热"
+    ],
+    "fix_steps": [
+      "断电后拆下后盖 / unplug and remove the back cover",
+      "测量加热管电阻 / measure the element",
+      "更换损坏的加热管或温控器 / replace the failed part"
+    ],
+    "tags": [
+      "烤箱",
+      "加热管"
+    ],
+    "status": "published",
+    "published_at": "2026-03-01T02:00:00.000Z",
+    "solved_count": 17,
+    "last_solved_at": "2026-03-03T06:30:00.000Z",
+    "created_at": "2026-03-01T01:30:00.000Z",
+    "updated_at": "2026-03-01T02:00:00.000Z",
+    "version": 2
+  },
+  "SuggestedArticle": {
+    "article": {
+      "id": "01a22101-3c5e-7aa1-9d3f-5b2f8c1e7a10",
+      "title": "烤箱不加热 / Oven does not heat",
+      "body": "多为加热管或温控器故障。先测加热管电阻（正常约 30–40 Ω），再检查温控器。 / Usually the heating element or the thermostat: measure the element (about 30–40 Ω), then check the thermostat.",
+      "product_category": "oven",
+      "symptoms": [
+        "烤箱不加热",
+        "oven does not heat",
+        "加热指示灯亮但不热"
+      ],
+      "fix_steps": [
+        "断电后拆下后盖 / unplug and remove the back cover",
+        "测量加热管电阻 / measure the element",
+        "更换损坏的加热管或温控器 / replace the failed part"
+      ],
+      "tags": [
+        "烤箱",
+        "加热管"
+      ],
+      "status": "published",
+      "published_at": "2026-03-01T02:00:00.000Z",
+      "solved_count": 17,
+      "last_solved_at": "2026-03-03T06:30:00.000Z",
+      "created_at": "2026-03-01T01:30:00.000Z",
+      "updated_at": "2026-03-01T02:00:00.000Z",
+      "version": 2
+    },
+    "score": 0.9,
+    "category_match": true,
+    "matched_symptoms": [
+      "烤箱不加热"
+    ]
+  },
+  "SuggestedArticles": {
+    "data": [
+      {
+        "article": {
+          "id": "01a22101-3c5e-7aa1-9d3f-5b2f8c1e7a10",
+          "title": "烤箱不加热 / Oven does not heat",
+          "body": "多为加热管或温控器故障。先测加热管电阻（正常约 30–40 Ω），再检查温控器。 / Usually the heating element or the thermostat: measure the element (about 30–40 Ω), then check the thermostat.",
+          "product_category": "oven",
+          "symptoms": [
+            "烤箱不加热",
+            "oven does not heat",
+            "加热指示灯亮但不热"
+          ],
+          "fix_steps": [
+            "断电后拆下后盖 / unplug and remove the back cover",
+            "测量加热管电阻 / measure the element",
+            "更换损坏的加热管或温控器 / replace the failed part"
+          ],
+          "tags": [
+            "烤箱",
+            "加热管"
+          ],
+          "status": "published",
+          "published_at": "2026-03-01T02:00:00.000Z",
+          "solved_count": 17,
+          "last_solved_at": "2026-03-03T06:30:00.000Z",
+          "created_at": "2026-03-01T01:30:00.000Z",
+          "updated_at": "2026-03-01T02:00:00.000Z",
+          "version": 2
+        },
+        "score": 0.9,
+        "category_match": true,
+        "matched_symptoms": [
+          "烤箱不加热"
+        ]
+      }
+    ]
+  },
 };
 
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
@@ -1636,5 +1998,67 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
       "resolution": 5
     },
     "comment": "师傅很专业 / very professional"
-  }
+  },
+  "qa.createScorecard": {
+    "name": "售后质检 2026 / After-sales QA 2026",
+    "criteria": [
+      {
+        "key": "timely",
+        "name": "响应及时 Timely response",
+        "weight": 30
+      },
+      {
+        "key": "courtesy",
+        "name": "沟通规范 Communication norms",
+        "weight": 20
+      },
+      {
+        "key": "solved",
+        "name": "问题彻底解决 Problem truly solved",
+        "weight": 30,
+        "description": "The fault did not come back within 30 days."
+      },
+      {
+        "key": "records",
+        "name": "记录完整 Complete records",
+        "weight": 20
+      }
+    ],
+    "pass_score": 80,
+    "sample_percent": 10,
+    "min_per_technician": 1
+  },
+  "qa.scoreReview": {
+    "scores": {
+      "timely": 5,
+      "courtesy": 4,
+      "solved": 2,
+      "records": 4
+    },
+    "comment": "加热管未复测即结单 / closed without re-testing the element",
+    "coaching_note": "结单前复测加热管 / re-test the element before closing"
+  },
+  "articles.create": {
+    "title": "烤箱不加热 / Oven does not heat",
+    "body": "多为加热管或温控器故障。先测加热管电阻（正常约 30–40 Ω），再检查温控器。 / Usually the heating element or the thermostat: measure the element (about 30–40 Ω), then check the thermostat.",
+    "product_category": "oven",
+    "symptoms": [
+      "烤箱不加热",
+      "oven does not heat",
+      "加热指示灯亮但不热"
+    ],
+    "fix_steps": [
+      "断电后拆下后盖 / unplug and remove the back cover",
+      "测量加热管电阻 / measure the element",
+      "更换损坏的加热管或温控器 / replace the failed part"
+    ],
+    "tags": [
+      "烤箱",
+      "加热管"
+    ],
+    "status": "published"
+  },
+  "articles.update": {
+    "status": "published"
+  },
 };

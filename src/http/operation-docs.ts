@@ -239,6 +239,45 @@ export const OPERATION_DOCS: Record<string, { summary: string; description: stri
     description:
       'The repair record rendered for the customer: customer, product and serial, work done, test result, parts with prices, charges per the warranty, the signature with signer and time, and the hash, in Chinese and English. 409 while the visit is not completed.',
   },
+  'reports.kpis': {
+    summary: 'Service KPIs over a period, by group',
+    description:
+      'Per technician, tier, region, category, type, channel, day or week (Monday first; days and weeks begin in `tz`), and in total: tickets created and resolved, first-response and resolution business minutes (p50, p90, per the ticket\'s SLA calendar, pauses excluded), SLA met %, follow-ups done % (of those due), first-time fix % (resolved with at most one completed visit and never reopened), reopen %, complaints, CSAT average, NPS (% 9–10 minus % 0–6) and the QA score. Each figure counts in the period its event happened: creation, resolution, survey answer, review. With `Accept: text/csv` the same rows as CSV (UTF-8 with a byte-order mark), then a total line. Periods up to 1,100 days; default the last 30.',
+  },
+  'reports.appraisal': {
+    summary: 'A technician\'s appraisal card (考核)',
+    description:
+      'The technician\'s figures for the period beside the team\'s (active technicians of the same tier sharing a region), the technician\'s place in the team on tickets resolved, resolution SLA met, first-time fix, CSAT and QA score, and the coaching notes of failed quality reviews. A technician key reads its own card only (another\'s is a 404).',
+  },
+  'qa.createScorecard': {
+    summary: 'Create a quality scorecard',
+    description: 'Weighted criteria (weights sum to 100; 422 otherwise), the pass score, and how much of each technician\'s weekly work qa-sampling queues. The newest scorecard is current: reviews queued from now on are scored on it; queued ones keep theirs.',
+  },
+  'qa.listScorecards': { summary: 'List quality scorecards', description: 'Newest first, the current one flagged.' },
+  'qa.getScorecard': { summary: 'Get a quality scorecard', description: 'One scorecard, and whether it is the current one.' },
+  'qa.listReviews': {
+    summary: 'List quality reviews',
+    description: 'The review queue (state=pending) or finished reviews (state=done; passed=false is the coaching list), by technician, newest first or by updated_since. qa-sampling fills the queue.',
+  },
+  'qa.getReview': { summary: 'Get a quality review', description: 'One review, pending or scored.' },
+  'qa.scoreReview': {
+    summary: 'Score a quality review',
+    description:
+      'A score 0–5 for every criterion of the review\'s scorecard (422 if one is missing or unknown). The review\'s score is Σ weight × score ÷ 5 (0–100); it passes at the scorecard\'s pass_score. A failed review keeps its coaching note, which the technician\'s appraisal card lists. Scored once: a done review is a 409.',
+  },
+  'articles.create': { summary: 'Write a knowledge-base article', description: 'A known fault: title, body, product category, symptoms, fix steps, tags. A draft unless status is published.' },
+  'articles.list': {
+    summary: 'List or search articles',
+    description:
+      'Newest first, filtered by status, product category or tag; with `q`, every word must occur in the title, symptoms or body (inside words too, Chinese and English alike), ranked by where: title 3, symptoms 2, body 1. Technician keys see published articles only.',
+  },
+  'articles.get': { summary: 'Get an article', description: 'With how many tickets it solved and when last. A draft is a 404 to a technician key.' },
+  'articles.update': { summary: 'Change an article', description: 'Any field, with If-Match; publishing stamps published_at the first time.' },
+  'articles.suggestForTicket': {
+    summary: 'Articles that may solve a ticket',
+    description:
+      'Published articles ranked for the ticket: 0.6 × how much of the best-matching symptom the ticket\'s subject and description mention + 0.25 × the same for the title + 0.15 when the product category is the ticket\'s. Terms are English words (stemmed) and pairs of Chinese characters. For tier 1 to answer without escalating. A technician key asks for its own tickets only.',
+  },
   'webhooks.create': {
     summary: 'Subscribe a URL to events',
     description:
@@ -312,6 +351,8 @@ export const FIELD_DOCS: Record<string, string> = {
   stock: 'Units in stock; changes only through movements, never below zero.',
   reorder_level: 'At or below this stock the part is low: it is on the reorder list and part.low_stock is emitted when stock falls to it.',
   stock_after: 'The part\'s stock after this movement.',
+  tz: 'IANA timezone in which days and weeks (Monday first) begin. Default: the timezone of the default business calendar.',
+  'reports.kpis.group_by': 'What rows are grouped by. Default technician.',
   // identity and bookkeeping
   version: 'Increases by one with every change; the ETag is this number, for If-Match.',
   data: 'The items of this page.',
@@ -551,6 +592,7 @@ export const FIELD_DOCS: Record<string, string> = {
 
 /** What each named schema is, for the schemas that do not say it themselves; a page is described by rule. */
 export const SCHEMA_DOCS: Record<string, string> = {
+  SuggestedArticles: 'Published articles for a ticket, best first (one ranked list, not paged).',
   ApiKey: 'An API key: its role, binding, expiry and last use. Never its secret.',
   ApiKeyCreated: 'A new API key with its secret, shown in this response only.',
   ProofOfPurchase: 'The purchase document on record for a product (invoice, receipt or order).',

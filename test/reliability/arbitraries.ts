@@ -52,7 +52,7 @@ export interface Known {
 
 const HANDLED = new Set([
   '$ref', 'type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'anyOf', 'oneOf', 'items', 'minItems', 'maxItems',
-  'uniqueItems', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'format', 'minProperties', 'description', 'example',
+  'uniqueItems', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'format', 'minProperties', 'maxProperties', 'description', 'example',
   'examples', 'default', 'title', 'discriminator', 'x-exactly-one', 'not',
 ]);
 
@@ -162,7 +162,7 @@ export class Generators {
         if (s.additionalProperties && typeof s.additionalProperties === 'object' && Object.keys(props).length === 0) {
           return fc.dictionary(fc.stringMatching(/^[a-z_]{1,20}$/), this.valid(s.additionalProperties as Schema, undefined, depth + 1), {
             minKeys: Number(s.minProperties ?? 0),
-            maxKeys: 4,
+            maxKeys: Math.min(4, Number(s.maxProperties ?? 4)),
           }) as fc.Arbitrary<Json>;
         }
         return record;

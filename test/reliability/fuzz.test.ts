@@ -43,6 +43,7 @@ beforeAll(async () => {
       linked_ticket_id: [ids.ticket],
       part_id: [ids.part],
       visit_id: [ids.visit, ids.checkedInVisit],
+      article_ids: [ids.article],
     },
     path: (op, name) => pathIds(world, op, name),
     cursor: (op) => cursors.get(op.operationId),

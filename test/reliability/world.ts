@@ -10,7 +10,7 @@ import type { Call, Service } from './service.ts';
  * and one key per role plus the refused kinds (none, garbage, revoked, expired).
  */
 
-export const ROLE_NAMES = ['admin', 'manager', 'agent', 'integration', 'analyst', 'technician'] as const satisfies readonly Role[];
+export const ROLE_NAMES = ['admin', 'manager', 'agent', 'integration', 'analyst', 'technician', 'qa'] as const satisfies readonly Role[];
 export const REFUSED = ['none', 'garbage', 'revoked', 'expired'] as const;
 export type Identity = (typeof REFUSED)[number] | (typeof ROLE_NAMES)[number];
 export const IDENTITIES: readonly Identity[] = [...REFUSED, ...ROLE_NAMES];
@@ -54,6 +54,10 @@ export interface World {
     /** A key any test may revoke. */
     spareKey: string;
     job: string;
+    article: string;
+    scorecard: string;
+    /** Pending, of the resolved ticket (queued by a qa-sampling run). */
+    review: string;
   };
 }
 
@@ -125,6 +129,14 @@ export async function buildWorld(service: Service, run = randomBytes(4).toString
   service.sent.add(webhook.secret).add(spareWebhook.secret);
   const delivery = await post<{ id: string }>(`/v1/webhooks/${webhook.id}/ping`, {}, 202);
 
+  const article = await post<{ id: string }>('/v1/articles', {
+    title: `冰箱不制冷 ${run}`, body: '检查温控器 / check the thermostat', product_category: 'fridge', symptoms: ['不制冷'], fix_steps: ['更换温控器'], tags: ['fridge'], status: 'published',
+  });
+  const scorecard = await post<{ id: string }>('/v1/qa/scorecards', { name: `QA ${run}`, criteria: [{ key: 'timely', name: '响应及时', weight: 60 }, { key: 'solved', name: '问题彻底解决', weight: 40 }] });
+  await post('/v1/jobs/qa-sampling/run', {}, 200);
+  const review = (await must<{ data: { id: string }[] }>(service, { method: 'GET', path: `/v1/qa/reviews?state=pending&technician_id=${technician.id}` }, 200)).data[0];
+  if (!review) throw new Error('setting up: qa-sampling queued no review of the resolved ticket');
+
   const keys = {
     admin: service.adminKey,
     manager: (await key('manager')).secret,
@@ -132,6 +144,7 @@ export async function buildWorld(service: Service, run = randomBytes(4).toString
     integration: (await key('integration')).secret,
     analyst: (await key('analyst')).secret,
     technician: (await key('technician', { technician_id: technician.id })).secret,
+    qa: (await key('qa')).secret,
   };
   const otherTechnicianKey = (await key('technician', { technician_id: otherTechnician.id })).secret;
   const revoked = await key('agent');
@@ -169,6 +182,9 @@ export async function buildWorld(service: Service, run = randomBytes(4).toString
       spareWebhook: spareWebhook.id,
       spareKey: spare.id,
       job: 'sla-sweep',
+      article: article.id,
+      scorecard: scorecard.id,
+      review: review.id,
     },
   };
 }
@@ -209,6 +225,12 @@ export function pathIds(world: World, op: Operation, name: string): readonly str
       return [ids.part];
     case 'webhooks':
       return op.operationId === 'webhooks.delete' ? [ids.spareWebhook] : [ids.webhook];
+    case 'articles':
+      return [ids.article];
+    case 'reports':
+      return [ids.technician, ids.otherTechnician];
+    case 'qa':
+      return op.path.includes('scorecards') ? [ids.scorecard] : [ids.review];
     case 'visits':
       // Completion needs a visit that is checked in; every other step one that is scheduled.
       return op.operationId === 'visits.complete' ? [ids.checkedInVisit, ids.visit] : [ids.visit, ids.checkedInVisit, ids.otherVisit];

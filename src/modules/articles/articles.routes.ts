@@ -7,7 +7,7 @@ import { ArticleListQuery, ArticlePage, ArticleSchema, CreateArticle, SuggestedA
 import * as service from './articles.service.ts';
 
 export const articleRoutes: FastifyPluginAsyncTypebox<service.ArticleDeps> = async (app, deps) => {
-  const tags = ['knowledge base'];
+  const tags = ['knowledge-base'];
   const one = ref(ArticleSchema);
 
   app.post(

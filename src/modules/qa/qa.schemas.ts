@@ -17,15 +17,19 @@ export const QaScorecardSchema = Type.Object(
   {
     id: Uuid,
     name: Type.String({ maxLength: 200 }),
-    criteria: Type.Array(Type.Object({ ...Criterion.properties, description: Nullable(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }), { maxItems: 20 }),
+    criteria: Type.Array(Type.Object({ ...Criterion.properties, description: Nullable(Type.String({ maxLength: 1000, description: 'What reviewers check.' })) }, { additionalProperties: false }), {
+      maxItems: 20,
+      description: 'What a review scores, each 0–5, weighted.',
+    }),
     pass_score: Percent('A review passes at this score or above.'),
     sample_percent: Type.Number({ minimum: 0.01, maximum: 100, description: 'Share of each technician’s tickets resolved in a week that qa-sampling queues for review (rounded up).' }),
     min_per_technician: Type.Integer({ minimum: 0, maximum: 1000, description: 'At least this many of each technician’s tickets of a week are reviewed (all, if fewer), so nobody is never checked.' }),
     current: Type.Boolean({ description: 'Whether this is the newest scorecard: the one qa-sampling queues new reviews with.' }),
     created_at: Timestamp,
     updated_at: Timestamp,
+    version: Type.Integer({ format: 'int32', minimum: 1, maximum: 2_147_483_647 }),
   },
-  { $id: 'QaScorecard', additionalProperties: false },
+  { $id: 'QaScorecard', additionalProperties: false, description: 'A quality-inspection (质检) checklist: weighted criteria, the pass score and the sampling share. Never edited: a new one replaces it.' },
 );
 registerShared(QaScorecardSchema);
 export const QaScorecardPage = Page(QaScorecardSchema, 'QaScorecardPage');
@@ -34,7 +38,7 @@ registerShared(QaScorecardPage);
 export const CreateQaScorecard = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    criteria: Type.Array(Criterion, { minItems: 1, maxItems: 20 }),
+    criteria: Type.Array(Criterion, { minItems: 1, maxItems: 20, description: 'Distinct keys; weights summing to 100.' }),
     pass_score: Type.Optional(Percent('Default 80.')),
     sample_percent: Type.Optional(Type.Number({ minimum: 0.01, maximum: 100, description: 'Default 10.' })),
     min_per_technician: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Default 1.' })),
@@ -56,7 +60,7 @@ export const QaReviewSchema = Type.Object(
     state: StringEnum(QA_REVIEW_STATES),
     scores: Nullable(Type.Record(CriterionKey, Score, { description: 'Per criterion key, 0–5.' })),
     score: Nullable(Percent('Σ weight × score ÷ 5, to two places.')),
-    passed: Nullable(Type.Boolean()),
+    passed: Nullable(Type.Boolean({ description: 'score ≥ the scorecard’s pass_score; null while pending.' })),
     comment: Nullable(Type.String({ maxLength: 5000 })),
     coaching_note: Nullable(Type.String({ maxLength: 2000, description: 'For a failed review: what the technician is coached on. It appears on their appraisal card.' })),
     reviewer_id: Nullable({ ...Uuid, description: 'The API key that scored it.' }),
@@ -65,7 +69,7 @@ export const QaReviewSchema = Type.Object(
     updated_at: Timestamp,
     version: Type.Integer({ format: 'int32', minimum: 1, maximum: 2_147_483_647 }),
   },
-  { $id: 'QaReview', additionalProperties: false },
+  { $id: 'QaReview', additionalProperties: false, description: 'A resolved ticket sampled for quality review, pending or scored.' },
 );
 registerShared(QaReviewSchema);
 export const QaReviewPage = Page(QaReviewSchema, 'QaReviewPage');

@@ -1,18 +1,18 @@
 import Type, { type Static } from 'typebox';
-import { Nullable, StringEnum, Timestamp, Uuid, registerShared } from '../../http/schemas.ts';
+import { Nullable, StringEnum, Timestamp, Uuid, ref, registerShared } from '../../http/schemas.ts';
 import { GROUP_BY } from './reports.repository.ts';
 
-const Count = Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647 });
+const Count = (description: string) => Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647, description });
 const Percent = Nullable(Type.Number({ minimum: 0, maximum: 100, description: 'A percentage to two places; null when nothing was measured.' }));
-const Minutes = Nullable(Type.Number({ minimum: 0, maximum: 1e9 }));
+const Minutes = (description: string) => Nullable(Type.Number({ minimum: 0, maximum: 1e9, description }));
 const Percentiles = Type.Object(
-  { p50: Minutes, p90: Minutes },
+  { p50: Minutes('The median.'), p90: Minutes('Nine in ten took at most this long.') },
   { additionalProperties: false, description: 'Business minutes (per the ticket’s SLA calendar, pauses excluded), continuous percentiles; null when none was measured.' },
 );
 
 const figures = {
-  tickets_created: Count,
-  tickets_resolved: Count,
+  tickets_created: Count('Tickets created in the period.'),
+  tickets_resolved: Count('Tickets resolved in the period and not reopened since (closed ones included).'),
   first_response_minutes: Percentiles,
   resolution_minutes: Percentiles,
   first_response_sla_met_pct: Percent,
@@ -20,13 +20,13 @@ const figures = {
   follow_up_done_pct: Percent,
   first_time_fix_pct: Percent,
   reopen_pct: Percent,
-  complaints: Count,
-  csat_avg: Nullable(Type.Number({ minimum: 1, maximum: 5 })),
-  csat_responses: Count,
+  complaints: Count('Complaint tickets created in the period.'),
+  csat_avg: Nullable(Type.Number({ minimum: 1, maximum: 5, description: 'Average CSAT (1–5) of surveys answered in the period, to two places.' })),
+  csat_responses: Count('Surveys answered in the period.'),
   nps: Nullable(Type.Number({ minimum: -100, maximum: 100, description: 'Net Promoter Score: % promoters (9–10) − % detractors (0–6); null without answers.' })),
-  nps_responses: Count,
-  qa_score_avg: Nullable(Type.Number({ minimum: 0, maximum: 100 })),
-  qa_reviews: Count,
+  nps_responses: Count('Answers in the period that gave an NPS score.'),
+  qa_score_avg: Nullable(Type.Number({ minimum: 0, maximum: 100, description: 'Average score (0–100) of quality reviews finished in the period.' })),
+  qa_reviews: Count('Quality reviews finished in the period.'),
 };
 
 export const KpiFiguresSchema = Type.Object(figures, { $id: 'KpiFigures', additionalProperties: false, description: 'The service figures of a group of tickets over a period.' });
@@ -38,7 +38,7 @@ export const KpiRowSchema = Type.Object(
     label: Type.String({ maxLength: 200, description: 'The group for people: a technician’s name, the key itself, or "(none)".' }),
     ...figures,
   },
-  { $id: 'KpiRow', additionalProperties: false },
+  { $id: 'KpiRow', additionalProperties: false, description: 'One group’s figures.' },
 );
 registerShared(KpiRowSchema);
 
@@ -46,13 +46,13 @@ export const KpiReportSchema = Type.Object(
   {
     from: Timestamp,
     to: Timestamp,
-    tz: Type.String({ maxLength: 64 }),
-    group_by: StringEnum(GROUP_BY),
+    tz: Type.String({ maxLength: 64, description: 'The IANA timezone days and weeks began in.' }),
+    group_by: StringEnum(GROUP_BY, { description: 'What the rows are grouped by.' }),
     generated_at: Timestamp,
-    rows: Type.Array(KpiRowSchema, { maxItems: 100_000 }),
-    total: KpiFiguresSchema,
+    rows: Type.Array(ref(KpiRowSchema), { maxItems: 100_000, description: 'One row per group with any figure in the period.' }),
+    total: ref(KpiFiguresSchema),
   },
-  { $id: 'KpiReport', additionalProperties: false },
+  { $id: 'KpiReport', additionalProperties: false, description: 'Service figures over a period, per group and in total.' },
 );
 registerShared(KpiReportSchema);
 
@@ -76,7 +76,10 @@ export type AppraisalQuery = Static<typeof AppraisalQuery>;
 
 const Rank = Nullable(
   Type.Object(
-    { position: Type.Integer({ format: 'int32', minimum: 1, maximum: 100_000 }), of: Type.Integer({ format: 'int32', minimum: 1, maximum: 100_000 }) },
+    {
+      position: Type.Integer({ format: 'int32', minimum: 1, maximum: 100_000, description: 'The place: 1 is best.' }),
+      of: Type.Integer({ format: 'int32', minimum: 1, maximum: 100_000, description: 'Team members with this figure.' }),
+    },
     { additionalProperties: false, description: '1 is best; ties share a position. null when the technician has no figure to rank.' },
   ),
 );
@@ -89,13 +92,13 @@ export const AppraisalCardSchema = Type.Object(
     ),
     from: Timestamp,
     to: Timestamp,
-    figures: KpiFiguresSchema,
+    figures: ref(KpiFiguresSchema),
     team: Type.Object(
       {
         technicians: Type.Integer({ format: 'int32', minimum: 1, maximum: 100_000, description: 'Technicians in the team: active, same tier, sharing a region (this one included).' }),
-        figures: KpiFiguresSchema,
+        figures: ref(KpiFiguresSchema),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'The team’s figures over the same period: all its technicians’ tickets together.' },
     ),
     rank: Type.Object(
       {
@@ -115,6 +118,6 @@ export const AppraisalCardSchema = Type.Object(
       { maxItems: 50, description: 'Failed quality reviews in the period with their coaching notes, newest first.' },
     ),
   },
-  { $id: 'AppraisalCard', additionalProperties: false },
+  { $id: 'AppraisalCard', additionalProperties: false, description: 'A technician’s appraisal card (考核) for a period.' },
 );
 registerShared(AppraisalCardSchema);
