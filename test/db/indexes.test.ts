@@ -1,4 +1,4 @@
-import { sql, type Compilable } from 'kysely';
+import { sql, type Compilable, type RawBuilder } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import type { Keyset } from '../../src/db/pagination.ts';
@@ -14,6 +14,9 @@ import { followUpWorklistQuery } from '../../src/modules/sla/follow-ups.reposito
 import { partListQuery } from '../../src/modules/parts/parts.repository.ts';
 import { visitChangesQuery, visitScheduleQuery } from '../../src/modules/visits/visits.repository.ts';
 import { deliveryListQuery } from '../../src/modules/webhooks/webhooks.repository.ts';
+import { answeredCohortQuery, createdCohortQuery, resolvedCohortQuery, reviewedCohortQuery, type GroupBy, type ReportScope } from '../../src/modules/reports/reports.repository.ts';
+import { reviewListQuery } from '../../src/modules/qa/qa.repository.ts';
+import { articleListQuery, searchArticlesQuery, searchWords, suggestQuery, ticketTerms } from '../../src/modules/articles/articles.repository.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -213,6 +216,88 @@ describe('every list filter has an index the planner uses', () => {
     ['webhook deliveries: status', () => deliveryListQuery(d.db, '01a20c20-bb81-70a7-8e07-0eb4f830d201', { status: 'dead' }, { mode: 'id', limit: 50 }), 'webhook_deliveries_status_idx'],
     ['webhook deliveries: event type', () => deliveryListQuery(d.db, '01a20c20-bb81-70a7-8e07-0eb4f830d201', { event_type: 'visit.no_show' }, { mode: 'id', limit: 50 }), 'webhook_deliveries_event_type_idx'],
     ['webhook deliveries: resource', () => deliveryListQuery(d.db, '01a20c20-bb81-70a7-8e07-0eb4f830d201', { resource_id: '01a20c20-bb81-70a7-8e07-0eb4f830d29b' }, { mode: 'id', limit: 50 }), 'webhook_deliveries_resource_idx'],
+  ];
+  for (const [name, query, index] of cases) {
+    it(name, async () => {
+      const p = await plan(query());
+      expect(p, p).toContain(`"Index Name":"${index}"`);
+      expect(p).not.toContain('"Node Type":"Seq Scan"');
+    });
+  }
+});
+
+describe('reports, quality reviews and the knowledge base use their indexes', () => {
+  const T = '01a20c20-bb81-70a7-8e07-0eb4f830d29b';
+  let tech: string;
+  let ticket: { terms: string[]; category: string };
+  beforeAll(async () => {
+    // Resolution two hours after report for resolved and closed tickets; one review in twenty of them; 20,000 articles.
+    await sql`update tickets set resolved_at = reported_at + interval '2 hours' where status in ('resolved', 'closed')`.execute(d.db);
+    await sql`insert into qa_scorecards (id, name, criteria, pass_score, sample_percent, min_per_technician, created_at, updated_at)
+      values (${T}, 'QA', '[{"key":"all","name":"All","weight":100,"description":null}]', 80, 10, 1, now(), now())`.execute(d.db);
+    await sql`insert into qa_reviews (id, ticket_id, technician_id, scorecard_id, week_start, state, scores, score, passed, reviewed_at, created_at, updated_at)
+      select gen_random_uuid(), t.id, t.technician_id, ${T}, date_trunc('week', t.resolved_at)::date,
+        case when n % 5 = 0 then 'pending' else 'done' end,
+        case when n % 5 = 0 then null else '{"all":4}'::jsonb end, case when n % 5 = 0 then null when n % 97 = 0 then 40 else 80 end,
+        case when n % 5 = 0 then null else n % 97 <> 0 end, case when n % 5 = 0 then null else t.resolved_at + interval '1 day' end,
+        t.resolved_at, t.resolved_at
+      from (select *, row_number() over (order by id) / 20 as n, row_number() over (order by id) % 20 = 0 as sampled
+            from tickets where resolved_at is not null and technician_id is not null) t where sampled`.execute(d.db);
+    await sql`insert into articles (id, title, body, product_category, symptoms, fix_steps, tags, status, created_at, updated_at)
+      select gen_random_uuid(), case when i % 2000 = 0 then '冰箱不制冷 排查' else 'Article ' || i end, 'Body of article ' || i,
+        case when i % 1000 = 0 then 'rare-cat' else 'cat' || (i % 20) end,
+        case when i % 2000 = 0 then array['不制冷'] else array['symptom ' || (i % 50)] end, array['step'],
+        case when i % 1000 = 0 then array['rare-tag'] else array['tag' || (i % 10)] end,
+        case when i % 500 = 0 then 'draft' else 'published' end,
+        timestamptz '2026-01-01' + i * interval '1 minute', timestamptz '2026-01-01' + i * interval '1 minute'
+      from generate_series(1, 20000) i`.execute(d.db);
+    await sql`analyze`.execute(d.db);
+    const found = (await sql<{ id: string; technician_id: string }>`
+      select id, technician_id from tickets where subject like '冰箱不制冷%' and technician_id is not null and category <> 'rare-cat' limit 1`.execute(d.db)).rows[0]!;
+    tech = found.technician_id;
+    ticket = (await ticketTerms(d.db, found.id))!;
+  });
+
+  async function rawPlan(query: RawBuilder<unknown>): Promise<string> {
+    const c = query.compile(d.db);
+    const res = await d.pool.query(`explain (format json) ${c.sql}`, c.parameters as unknown[]);
+    return JSON.stringify(res.rows[0]['QUERY PLAN']);
+  }
+  const day = (groupBy: GroupBy, technicianIds?: string[]): ReportScope => ({
+    from: new Date('2026-01-10T00:00:00Z'),
+    to: new Date('2026-01-10T06:00:00Z'),
+    tz: 'Asia/Shanghai',
+    groupBy,
+    now: new Date('2026-03-01T00:00:00Z'),
+    ...(technicianIds ? { technicianIds } : {}),
+  });
+  const month = (technicianIds: string[]): ReportScope => ({ ...day('technician', technicianIds), to: new Date('2026-02-10T00:00:00Z') });
+  const rawCases: [string, () => RawBuilder<unknown>, string][] = [
+    ['KPIs: tickets created in a period', () => createdCohortQuery(day('week')), 'tickets_created'],
+    ['KPIs: tickets resolved in a period', () => resolvedCohortQuery(day('technician')), 'tickets_resolved'],
+    ['KPIs: surveys answered in a period', () => answeredCohortQuery(day('region')), 'surveys_answered'],
+    ['KPIs: reviews scored in a period', () => reviewedCohortQuery(day('category')), 'qa_reviews_reviewed'],
+    ['appraisal: a team\'s tickets created in a month', () => createdCohortQuery(month([tech])), 'tickets_technician_created'],
+    ['suggested articles for a ticket', () => suggestQuery(ticket, 10), 'articles_match'],
+  ];
+  for (const [name, query, index] of rawCases) {
+    it(name, async () => {
+      const p = await rawPlan(query());
+      expect(p, p).toContain(`"Index Name":"${index}"`);
+      expect(p, p).not.toMatch(/"Node Type":"Seq Scan","Parent Relationship":"[^"]*","Parallel Aware":(true|false),"Async Capable":(true|false),"Relation Name":"(tickets|ticket_sla|surveys|qa_reviews|articles)"/);
+    });
+  }
+  const cases: [string, () => Compilable, string][] = [
+    ['quality reviews: pending', () => reviewListQuery(d.db, { state: 'pending' }, page), 'qa_reviews_state'],
+    ['quality reviews: technician', () => reviewListQuery(d.db, { technician_id: T }, page), 'qa_reviews_technician'],
+    ['quality reviews: failed (the coaching list)', () => reviewListQuery(d.db, { passed: false }, page), 'qa_reviews_passed'],
+    ['quality reviews: updated_since', () => reviewListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-02-20T00:00:00Z') }), 'qa_reviews_updated'],
+    ['articles: q', () => searchArticlesQuery(d.db, {}, searchWords('不制冷'), 50), 'articles_search'],
+    ['articles: q latin inside a word', () => searchArticlesQuery(d.db, {}, searchWords('rticle 1234'), 50), 'articles_search'],
+    ['articles: product category', () => articleListQuery(d.db, { product_category: 'rare-cat' }, page), 'articles_category'],
+    ['articles: tag', () => articleListQuery(d.db, { tag: 'rare-tag' }, page), 'articles_tags'],
+    ['articles: drafts', () => articleListQuery(d.db, { status: 'draft' }, page), 'articles_status'],
+    ['articles: updated_since', () => articleListQuery(d.db, {}, { mode: 'updated', limit: 50, since: new Date('2026-01-14T00:00:00Z') }), 'articles_updated'],
   ];
   for (const [name, query, index] of cases) {
     it(name, async () => {

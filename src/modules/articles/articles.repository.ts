@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import { applyKeyset, type Keyset } from '../../db/pagination.ts';
 import type { ArticlesTable, Db, Tx } from '../../db/types.ts';
 
@@ -65,7 +65,7 @@ export const searchWords = (q: string) => [...new Set(q.toLowerCase().trim().spl
  * by where each word occurs — title 3, symptoms 2, body 1 — then newest first; pages by
  * (rank, id).
  */
-export async function searchArticles(db: Db, f: ArticleFilter, words: string[], limit: number, after?: { r: number; id: string }) {
+export function searchArticlesQuery(db: Db, f: ArticleFilter, words: string[], limit: number, after?: { r: number; id: string }) {
   const rank = sql.join(
     words.map(
       (w) => sql`(case when strpos(lower(a.title), ${w}) > 0 then 3 else 0 end
@@ -80,40 +80,43 @@ export async function searchArticles(db: Db, f: ArticleFilter, words: string[], 
   }
   const ranked = db.selectFrom(q.as('m')).selectAll();
   const page = after ? ranked.where(sql<boolean>`(m.rank, m.id) < (${after.r}, ${after.id})`) : ranked;
-  return page.orderBy('m.rank', 'desc').orderBy('m.id', 'desc').limit(limit + 1).execute();
+  return page.orderBy('m.rank', 'desc').orderBy('m.id', 'desc').limit(limit + 1);
+}
+
+/** A ticket's terms (its subject and description) and category, as suggestions compare them. */
+export async function ticketTerms(db: Db, ticketId: string): Promise<{ terms: string[]; category: string } | undefined> {
+  const { rows } = await sql<{ terms: string[]; category: string }>`
+    select aftercare_terms(subject || ' ' || description) as terms, category from tickets where id = ${ticketId}`.execute(db);
+  return rows[0];
 }
 
 /**
- * Published articles for a ticket: those sharing a term with its subject and description
- * (the GIN index on match_terms) or of its category, scored by how much of their best
- * symptom and of their title the ticket mentions, and by category.
+ * Published articles for a ticket's terms and category: those sharing a term (the GIN index
+ * on match_terms) or of its category, scored by how much of their best symptom and of their
+ * title the ticket mentions, and by category. The terms are a parameter, so the planner
+ * sees them and uses the indexes.
  */
-export async function suggestFor(db: Db, ticketId: string, limit: number) {
-  const { rows } = await sql<ArticleRow & { score: number; category_match: boolean; matched_symptoms: string[] }>`
-    with t as (
-      select aftercare_terms(subject || ' ' || description) as terms, category from tickets where id = ${ticketId}
-    ),
-    candidates as (
-      select a.*, (a.product_category = t.category) as category_match, t.terms
-      from articles a, t
-      where a.status = 'published' and (a.match_terms && t.terms or a.product_category = t.category)
-    ),
-    scored as (
-      select c.*,
-        coalesce((select max(x.cover) from (
-          select (select count(*) from unnest(aftercare_terms(s)) g where g = any(c.terms))::float8 / nullif(cardinality(aftercare_terms(s)), 0) as cover
-          from unnest(c.symptoms) s) x), 0) as symptom_cover,
-        coalesce((select count(*) from unnest(aftercare_terms(c.title)) g where g = any(c.terms))::float8 / nullif(cardinality(aftercare_terms(c.title)), 0), 0) as title_cover,
-        coalesce(array(select s from unnest(c.symptoms) s
-          where (select count(*) from unnest(aftercare_terms(s)) g where g = any(c.terms)) * 2 >= greatest(cardinality(aftercare_terms(s)), 1)), '{}') as matched_symptoms
-      from candidates c
+export function suggestQuery(ticket: { terms: string[]; category: string }, limit: number) {
+  const terms = sql`${ticket.terms}::text[]`;
+  const covered = (text: RawBuilder<unknown>) => sql`(select count(*) from unnest(aftercare_terms(${text})) g where g = any(${terms}))`;
+  return sql<ArticleRow & { score: number; category_match: boolean; matched_symptoms: string[] }>`
+    with scored as (
+      select a.*, (a.product_category = ${ticket.category}) as category_match,
+        coalesce((select max(${covered(sql`s`)}::float8 / nullif(cardinality(aftercare_terms(s)), 0)) from unnest(a.symptoms) s), 0) as symptom_cover,
+        coalesce(${covered(sql`a.title`)}::float8 / nullif(cardinality(aftercare_terms(a.title)), 0), 0) as title_cover,
+        array(select s from unnest(a.symptoms) s where ${covered(sql`s`)} * 2 >= greatest(cardinality(aftercare_terms(s)), 1)) as matched_symptoms
+      -- Each way in on its own index: sharing a term (GIN), or else of the ticket's category.
+      from (
+        select * from articles where status = 'published' and match_terms && ${terms}
+        union all
+        select * from articles where status = 'published' and product_category = ${ticket.category} and not (match_terms && ${terms})
+      ) a
     )
     select ${COLUMNS}, a.category_match, a.matched_symptoms,
       round((0.6 * a.symptom_cover + 0.25 * a.title_cover + case when a.category_match then 0.15 else 0 end)::numeric, 4)::float8 as score
     from scored a
     order by score desc, a.solved_count desc, a.id desc
-    limit ${limit}`.execute(db);
-  return rows;
+    limit ${limit}`;
 }
 
 /**

@@ -90,7 +90,7 @@ export async function listArticles(deps: ArticleDeps, actor: Actor, q: ArticleLi
   if (text && q.updated_since === undefined) {
     const limit = q.limit ?? 50;
     const after = decodeCursor(q.cursor, 'rank') as { r: number; id: string } | undefined;
-    const rows = await repo.searchArticles(deps.db, filter, repo.searchWords(text), limit, after);
+    const rows = await repo.searchArticlesQuery(deps.db, filter, repo.searchWords(text), limit, after).execute();
     const more = rows.length > limit;
     const data = rows.slice(0, limit);
     const last = data.at(-1);
@@ -107,7 +107,8 @@ export async function listArticles(deps: ArticleDeps, actor: Actor, q: ArticleLi
 /** GET /v1/tickets/{id}/suggested-articles, for a ticket the caller may see. */
 export async function suggestArticles(deps: ArticleDeps, actor: Actor, ticketId: string, q: SuggestionQuery) {
   await getTicket(deps, actor, ticketId);
-  const rows = await repo.suggestFor(deps.db, ticketId, q.limit ?? 10);
+  const ticket = (await repo.ticketTerms(deps.db, ticketId))!;
+  const { rows } = await repo.suggestQuery(ticket, q.limit ?? 10).execute(deps.db);
   return { data: rows.map((r) => ({ article: present(r), score: r.score, category_match: r.category_match, matched_symptoms: r.matched_symptoms })) };
 }
 

@@ -67,8 +67,9 @@ export interface CreatedRow extends CohortRow {
   complaints: number;
 }
 
-export async function createdCohort(db: Db, scope: ReportScope): Promise<CreatedRow[]> {
-  const { rows } = await sql<CreatedRow>`
+/** The created cohort's aggregate, as SQL (EXPLAIN-able). */
+export function createdCohortQuery(scope: ReportScope): RawBuilder<CreatedRow> {
+  return sql<CreatedRow>`
     with c as (
       select ${groupKey(scope, sql`t.created_at`)} as g, t.type, s.business_minutes as minutes, s.state,
              (s.completed_at is not null or s.breached_at is not null) as judged
@@ -82,9 +83,10 @@ export async function createdCohort(db: Db, scope: ReportScope): Promise<Created
       ${p(0.9, sql`minutes`)} as first_response_p90,
       ${pct(sql`count(*) filter (where judged and state = 'met')`, sql`count(*) filter (where judged)`)} as first_response_sla_met_pct,
       (count(*) filter (where type = 'complaint'))::int as complaints
-    from c group by grouping sets ((g), ())`.execute(db);
-  return rows;
+    from c group by grouping sets ((g), ())`;
 }
+
+export const createdCohort = async (db: Db, scope: ReportScope): Promise<CreatedRow[]> => (await createdCohortQuery(scope).execute(db)).rows;
 
 export interface ResolvedRow extends CohortRow {
   tickets_resolved: number;
@@ -96,8 +98,9 @@ export interface ResolvedRow extends CohortRow {
   reopen_pct: number | null;
 }
 
-export async function resolvedCohort(db: Db, scope: ReportScope): Promise<ResolvedRow[]> {
-  const { rows } = await sql<ResolvedRow>`
+/** The resolved cohort's aggregate, as SQL (EXPLAIN-able). */
+export function resolvedCohortQuery(scope: ReportScope): RawBuilder<ResolvedRow> {
+  return sql<ResolvedRow>`
     with r as (
       select ${groupKey(scope, sql`t.resolved_at`)} as g, rs.business_minutes as minutes, rs.state, rs.ticket_id is not null as clocked,
              t.reopen_count,
@@ -117,9 +120,10 @@ export async function resolvedCohort(db: Db, scope: ReportScope): Promise<Resolv
       ${pct(sql`count(*) filter (where follow_up_done)`, sql`count(*) filter (where follow_up_due)`)} as follow_up_done_pct,
       ${pct(sql`count(*) filter (where reopen_count = 0 and visits <= 1)`, sql`count(*)`)} as first_time_fix_pct,
       ${pct(sql`count(*) filter (where reopen_count > 0)`, sql`count(*)`)} as reopen_pct
-    from r group by grouping sets ((g), ())`.execute(db);
-  return rows;
+    from r group by grouping sets ((g), ())`;
 }
+
+export const resolvedCohort = async (db: Db, scope: ReportScope): Promise<ResolvedRow[]> => (await resolvedCohortQuery(scope).execute(db)).rows;
 
 export interface AnsweredRow extends CohortRow {
   csat_avg: number | null;
@@ -128,8 +132,9 @@ export interface AnsweredRow extends CohortRow {
   nps_responses: number;
 }
 
-export async function answeredCohort(db: Db, scope: ReportScope): Promise<AnsweredRow[]> {
-  const { rows } = await sql<AnsweredRow>`
+/** The answered cohort's aggregate, as SQL (EXPLAIN-able). */
+export function answeredCohortQuery(scope: ReportScope): RawBuilder<AnsweredRow> {
+  return sql<AnsweredRow>`
     with a as (
       select ${groupKey(scope, sql`s.answered_at`)} as g, s.csat, s.nps
       from surveys s join tickets t on t.id = s.ticket_id
@@ -141,9 +146,10 @@ export async function answeredCohort(db: Db, scope: ReportScope): Promise<Answer
       -- Net Promoter Score: % promoters (9–10) minus % detractors (0–6) of those who gave one.
       ${pct(sql`(count(*) filter (where nps >= 9)) - (count(*) filter (where nps <= 6))`, sql`count(nps)`)} as nps,
       count(nps)::int as nps_responses
-    from a group by grouping sets ((g), ())`.execute(db);
-  return rows;
+    from a group by grouping sets ((g), ())`;
 }
+
+export const answeredCohort = async (db: Db, scope: ReportScope): Promise<AnsweredRow[]> => (await answeredCohortQuery(scope).execute(db)).rows;
 
 export interface ReviewedRow extends CohortRow {
   qa_score_avg: number | null;
@@ -151,8 +157,9 @@ export interface ReviewedRow extends CohortRow {
   qa_failed: number;
 }
 
-export async function reviewedCohort(db: Db, scope: ReportScope): Promise<ReviewedRow[]> {
-  const { rows } = await sql<ReviewedRow>`
+/** The reviewed cohort's aggregate, as SQL (EXPLAIN-able). */
+export function reviewedCohortQuery(scope: ReportScope): RawBuilder<ReviewedRow> {
+  return sql<ReviewedRow>`
     with q as (
       select ${groupKey(scope, sql`q.reviewed_at`)} as g, q.score, q.passed
       from qa_reviews q join tickets t on t.id = q.ticket_id
@@ -162,9 +169,10 @@ export async function reviewedCohort(db: Db, scope: ReportScope): Promise<Review
       round(avg(score), 2)::float8 as qa_score_avg,
       count(*)::int as qa_reviews,
       (count(*) filter (where not passed))::int as qa_failed
-    from q group by grouping sets ((g), ())`.execute(db);
-  return rows;
+    from q group by grouping sets ((g), ())`;
 }
+
+export const reviewedCohort = async (db: Db, scope: ReportScope): Promise<ReviewedRow[]> => (await reviewedCohortQuery(scope).execute(db)).rows;
 
 /** Names of the technicians a report groups by. */
 export async function technicianNames(db: Db, ids: string[]): Promise<Map<string, string>> {
