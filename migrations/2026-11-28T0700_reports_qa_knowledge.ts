@@ -14,6 +14,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // The report's cohorts: tickets resolved in a period, surveys answered in one.
   await sql`create index tickets_resolved on tickets (resolved_at) include (technician_id) where resolved_at is not null`.execute(db);
+  // First-time fix counts the completed visits of the tickets resolved in a period.
+  await sql`create index visits_completed_ticket on visits (ticket_id) where status = 'completed'`.execute(db);
   // A technician's (or a team's) tickets created in a period: the appraisal card.
   await sql`create index tickets_technician_created on tickets (technician_id, created_at)`.execute(db);
   await sql`create index surveys_answered on surveys (answered_at) where status = 'answered'`.execute(db);
@@ -145,6 +147,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop index if exists surveys_answered`.execute(db);
   await sql`drop index if exists tickets_resolved`.execute(db);
   await sql`drop index if exists tickets_technician_created`.execute(db);
+  await sql`drop index if exists visits_completed_ticket`.execute(db);
   await sql`alter table ticket_sla drop column if exists business_minutes`.execute(db);
   await sql`alter table api_keys drop constraint api_keys_role_check`.execute(db);
   await sql`alter table api_keys add constraint api_keys_role_check

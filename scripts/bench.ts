@@ -6,7 +6,7 @@
 //
 //   BENCH_SECONDS   seconds per load (default 15)     BENCH_CONNECTIONS   (default 50)
 //   BENCH_CUSTOMERS (default 100000)                   BENCH_TICKETS       (default 1000000)
-//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla | churn | visits | webhooks (default all)
+//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla | churn | visits | webhooks | reports (default all)
 //   BENCH_SURVEYS   answered surveys for the churn scan (default 300000)
 //   DATABASE_URL    else an embedded Postgres in .bench/ (BENCH_REUSE=1: keep the last run's, seeded)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +28,7 @@ import { benchChurn } from './bench-churn.ts';
 import { rssMb, startService, stopAll, waitReady } from './bench-service.ts';
 import { benchSla } from './bench-sla.ts';
 import { benchVisits } from './bench-visits.ts';
+import { benchReports } from './bench-reports.ts';
 import { benchWebhooks } from './bench-webhooks.ts';
 import { seedCustomers, seedTechnicians, seedTickets } from './bench-seed.ts';
 
@@ -99,7 +100,8 @@ Seeds 100,000 customers, 500 technicians and 1,000,000 tickets (an embedded Post
 or DATABASE_URL), loads the service's routes and a bare fastify route in the same run, and
 prints req/s, p50, p99 and the ratio to the bare route. Settings by environment:
   BENCH_SECONDS (15) BENCH_CONNECTIONS (50) BENCH_CUSTOMERS (100000) BENCH_TICKETS (1000000)
-  BENCH_TECHNICIANS (500) BENCH_SURVEYS (300000) BENCH_ONLY customers|tickets|sla|churn|visits|webhooks
+  BENCH_TECHNICIANS (500) BENCH_SURVEYS (300000) BENCH_ONLY customers|tickets|sla|churn|visits|webhooks|reports
+  BENCH_REPORT_TICKETS (1000000) tickets of the report year
   BENCH_REUSE=1 keeps the last seeded database`);
   process.exit(0);
 }
@@ -186,6 +188,10 @@ async function main(): Promise<void> {
     }
     if (ONLY === 'visits') {
       await benchVisits(database.db, url, ROOT, SECONDS, CONNECTIONS);
+      return;
+    }
+    if (ONLY === 'reports') {
+      await benchReports(database.db, url, ROOT, SECONDS, CONNECTIONS);
       return;
     }
     const sampleIds = (await sql<{ id: string }>`select id from customers order by random() limit 5000`.execute(database.db)).rows.map((r) => r.id);
@@ -281,6 +287,7 @@ async function main(): Promise<void> {
       await benchChurn(database.db, url, ROOT, SECONDS, CONNECTIONS);
       await benchVisits(database.db, url, ROOT, SECONDS, CONNECTIONS);
       await benchWebhooks(database.db, url, ROOT, SECONDS);
+      await benchReports(database.db, url, ROOT, SECONDS, CONNECTIONS);
     }
   } finally {
     await cleanup();

@@ -25,13 +25,13 @@ export interface ReportScope {
   now: Date;
 }
 
-/** The group's key for a ticket `t` whose cohort event happened at `at`. */
-function groupKey(scope: ReportScope, at: RawBuilder<unknown>): RawBuilder<string | null> {
+/** The group's key for a ticket `t` whose cohort event happened at `at`, in its own type (grouping a uuid is cheaper than its text); the select casts it to text. */
+function groupKey(scope: ReportScope, at: RawBuilder<unknown>): RawBuilder<unknown> {
   switch (scope.groupBy) {
     case 'technician':
-      return sql`t.technician_id::text`;
+      return sql`t.technician_id`;
     case 'tier':
-      return sql`t.tier::text`;
+      return sql`t.tier`;
     case 'region':
       return sql`t.region`;
     case 'category':
@@ -45,6 +45,20 @@ function groupKey(scope: ReportScope, at: RawBuilder<unknown>): RawBuilder<strin
       // The local date of the day, or of the Monday that starts the (ISO) week.
       return sql`to_char(date_trunc(${scope.groupBy}, ${at} at time zone ${scope.tz}), 'YYYY-MM-DD')`;
   }
+}
+
+/**
+ * A cohort query in a read-only transaction with room to hash and sort a year of tickets in
+ * memory (work_mem for this transaction only; the default 4 MB spills a year's join to disk).
+ */
+async function inReportTransaction<R>(db: Db, query: RawBuilder<R>): Promise<R[]> {
+  return db
+    .transaction()
+    .setAccessMode('read only')
+    .execute(async (tx) => {
+      await sql`set local work_mem = '128MB'`.execute(tx);
+      return (await query.execute(tx)).rows;
+    });
 }
 
 const technicians = (scope: ReportScope) => (scope.technicianIds ? sql`and t.technician_id = any(${scope.technicianIds}::uuid[])` : sql``);
@@ -77,7 +91,7 @@ export function createdCohortQuery(scope: ReportScope): RawBuilder<CreatedRow> {
       left join ticket_sla s on s.ticket_id = t.id and s.metric = 'first_response'
       where t.created_at >= ${scope.from} and t.created_at < ${scope.to} ${technicians(scope)}
     )
-    select grouping(g) as total, g,
+    select grouping(g) as total, g::text as g,
       count(*)::int as tickets_created,
       ${p(0.5, sql`minutes`)} as first_response_p50,
       ${p(0.9, sql`minutes`)} as first_response_p90,
@@ -86,7 +100,7 @@ export function createdCohortQuery(scope: ReportScope): RawBuilder<CreatedRow> {
     from c group by grouping sets ((g), ())`;
 }
 
-export const createdCohort = async (db: Db, scope: ReportScope): Promise<CreatedRow[]> => (await createdCohortQuery(scope).execute(db)).rows;
+export const createdCohort = (db: Db, scope: ReportScope) => inReportTransaction(db, createdCohortQuery(scope));
 
 export interface ResolvedRow extends CohortRow {
   tickets_resolved: number;
@@ -106,13 +120,20 @@ export function resolvedCohortQuery(scope: ReportScope): RawBuilder<ResolvedRow>
              t.reopen_count,
              fu.completed_at is not null as follow_up_done,
              (fu.completed_at is not null or fu.due_at <= ${scope.now}) as follow_up_due,
-             (select count(*) from visits v where v.ticket_id = t.id and v.status = 'completed') as visits
+             coalesce(v.n, 0) as visits
       from tickets t
       left join ticket_sla rs on rs.ticket_id = t.id and rs.metric = 'resolution'
       left join ticket_sla fu on fu.ticket_id = t.id and fu.metric = 'follow_up'
+      -- Completed visits of the cohort's tickets, counted in one pass (a join, not a probe per ticket).
+      left join (
+        select v.ticket_id, count(*) as n from visits v
+        where v.status = 'completed'
+          and v.ticket_id in (select t2.id from tickets t2 where t2.resolved_at >= ${scope.from} and t2.resolved_at < ${scope.to})
+        group by v.ticket_id
+      ) v on v.ticket_id = t.id
       where t.resolved_at >= ${scope.from} and t.resolved_at < ${scope.to} ${technicians(scope)}
     )
-    select grouping(g) as total, g,
+    select grouping(g) as total, g::text as g,
       count(*)::int as tickets_resolved,
       ${p(0.5, sql`minutes`)} as resolution_p50,
       ${p(0.9, sql`minutes`)} as resolution_p90,
@@ -123,7 +144,7 @@ export function resolvedCohortQuery(scope: ReportScope): RawBuilder<ResolvedRow>
     from r group by grouping sets ((g), ())`;
 }
 
-export const resolvedCohort = async (db: Db, scope: ReportScope): Promise<ResolvedRow[]> => (await resolvedCohortQuery(scope).execute(db)).rows;
+export const resolvedCohort = (db: Db, scope: ReportScope) => inReportTransaction(db, resolvedCohortQuery(scope));
 
 export interface AnsweredRow extends CohortRow {
   csat_avg: number | null;
@@ -140,7 +161,7 @@ export function answeredCohortQuery(scope: ReportScope): RawBuilder<AnsweredRow>
       from surveys s join tickets t on t.id = s.ticket_id
       where s.status = 'answered' and s.answered_at >= ${scope.from} and s.answered_at < ${scope.to} ${technicians(scope)}
     )
-    select grouping(g) as total, g,
+    select grouping(g) as total, g::text as g,
       round(avg(csat), 2)::float8 as csat_avg,
       count(*)::int as csat_responses,
       -- Net Promoter Score: % promoters (9–10) minus % detractors (0–6) of those who gave one.
@@ -149,7 +170,7 @@ export function answeredCohortQuery(scope: ReportScope): RawBuilder<AnsweredRow>
     from a group by grouping sets ((g), ())`;
 }
 
-export const answeredCohort = async (db: Db, scope: ReportScope): Promise<AnsweredRow[]> => (await answeredCohortQuery(scope).execute(db)).rows;
+export const answeredCohort = (db: Db, scope: ReportScope) => inReportTransaction(db, answeredCohortQuery(scope));
 
 export interface ReviewedRow extends CohortRow {
   qa_score_avg: number | null;
@@ -165,14 +186,14 @@ export function reviewedCohortQuery(scope: ReportScope): RawBuilder<ReviewedRow>
       from qa_reviews q join tickets t on t.id = q.ticket_id
       where q.state = 'done' and q.reviewed_at >= ${scope.from} and q.reviewed_at < ${scope.to} ${technicians(scope)}
     )
-    select grouping(g) as total, g,
+    select grouping(g) as total, g::text as g,
       round(avg(score), 2)::float8 as qa_score_avg,
       count(*)::int as qa_reviews,
       (count(*) filter (where not passed))::int as qa_failed
     from q group by grouping sets ((g), ())`;
 }
 
-export const reviewedCohort = async (db: Db, scope: ReportScope): Promise<ReviewedRow[]> => (await reviewedCohortQuery(scope).execute(db)).rows;
+export const reviewedCohort = (db: Db, scope: ReportScope) => inReportTransaction(db, reviewedCohortQuery(scope));
 
 /** Names of the technicians a report groups by. */
 export async function technicianNames(db: Db, ids: string[]): Promise<Map<string, string>> {
