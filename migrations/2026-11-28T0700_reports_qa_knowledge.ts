@@ -90,6 +90,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ) terms
     $$`.execute(db);
 
+  // Each symptom's terms, kept with the article (a JSON array of term arrays, in symptom order),
+  // so suggestions compare stored terms instead of re-deriving them per request.
+  await sql`
+    create function aftercare_symptom_terms(symptoms text[]) returns jsonb
+    language sql immutable parallel safe as $$
+      select coalesce(jsonb_agg(to_jsonb(aftercare_terms(s)) order by n), '[]'::jsonb) from unnest(symptoms) with ordinality as u(s, n)
+    $$`.execute(db);
+
   // The knowledge base (知识库 / 故障库). array_to_string is only stable (its element type's
   // output could change); on text[] it cannot, so the article's searchable text is immutable.
   await sql`
@@ -114,6 +122,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         aftercare_ngrams(aftercare_article_text(title, symptoms, body))
       ) stored,
       match_terms text[] generated always as (aftercare_terms(aftercare_article_text(title, symptoms, null))) stored,
+      title_terms text[] generated always as (aftercare_terms(title)) stored,
+      symptom_terms jsonb generated always as (aftercare_symptom_terms(symptoms)) stored,
       created_at timestamptz not null,
       updated_at timestamptz not null,
       version integer not null default 1
@@ -141,6 +151,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table if exists articles`.execute(db);
   await sql`drop function if exists aftercare_terms`.execute(db);
   await sql`drop function if exists aftercare_article_text`.execute(db);
+  await sql`drop function if exists aftercare_symptom_terms`.execute(db);
   await sql`drop table if exists qa_sampling`.execute(db);
   await sql`drop table if exists qa_reviews`.execute(db);
   await sql`drop table if exists qa_scorecards`.execute(db);

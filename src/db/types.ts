@@ -542,6 +542,8 @@ export interface ArticlesTable {
   last_solved_at: Timestamp | null;
   search_grams: ColumnType<string[], never, never>;
   match_terms: ColumnType<string[], never, never>;
+  title_terms: ColumnType<string[], never, never>;
+  symptom_terms: ColumnType<string[][], never, never>;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;

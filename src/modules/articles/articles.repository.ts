@@ -98,13 +98,15 @@ export async function ticketTerms(db: Db, ticketId: string): Promise<{ terms: st
  */
 export function suggestQuery(ticket: { terms: string[]; category: string }, limit: number) {
   const terms = sql`${ticket.terms}::text[]`;
-  const covered = (text: RawBuilder<unknown>) => sql`(select count(*) from unnest(aftercare_terms(${text})) g where g = any(${terms}))`;
+  // How many of a stored term list (jsonb array, or text[] for the title) the ticket mentions.
+  const coveredJson = (list: RawBuilder<unknown>) => sql`(select count(*) from jsonb_array_elements_text(${list}) g where g = any(${terms}))`;
   return sql<ArticleRow & { score: number; category_match: boolean; matched_symptoms: string[] }>`
     with scored as (
       select a.*, (a.product_category = ${ticket.category}) as category_match,
-        coalesce((select max(${covered(sql`s`)}::float8 / nullif(cardinality(aftercare_terms(s)), 0)) from unnest(a.symptoms) s), 0) as symptom_cover,
-        coalesce(${covered(sql`a.title`)}::float8 / nullif(cardinality(aftercare_terms(a.title)), 0), 0) as title_cover,
-        array(select s from unnest(a.symptoms) s where ${covered(sql`s`)} * 2 >= greatest(cardinality(aftercare_terms(s)), 1)) as matched_symptoms
+        coalesce((select max(${coveredJson(sql`st`)}::float8 / nullif(jsonb_array_length(st), 0)) from jsonb_array_elements(a.symptom_terms) st), 0) as symptom_cover,
+        coalesce((select count(*) from unnest(a.title_terms) g where g = any(${terms}))::float8 / nullif(cardinality(a.title_terms), 0), 0) as title_cover,
+        array(select u.s from unnest(a.symptoms) with ordinality as u(s, n)
+              where ${coveredJson(sql`a.symptom_terms -> (u.n::int - 1)`)} * 2 >= greatest(jsonb_array_length(a.symptom_terms -> (u.n::int - 1)), 1)) as matched_symptoms
       -- Each way in on its own index: sharing a term (GIN), or else of the ticket's category.
       from (
         select * from articles where status = 'published' and match_terms && ${terms}
