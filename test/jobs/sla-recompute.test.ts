@@ -50,4 +50,32 @@ describe('sla-recompute', () => {
     const jobs = (await t.request({ method: 'GET', url: '/v1/jobs' })).json().data.map((j: { name: string }) => j.name);
     expect(jobs).toContain('sla-recompute');
   });
+
+  it('measures the business minutes of clocks stopped before ticket_sla kept them, once, and leaves the clocks otherwise alone', async () => {
+    t.clock.set('2026-03-16T01:00:00Z'); // Monday 09:00 Shanghai
+    const customer = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'Old clocks' } })).json();
+    const technician = (await t.request({ method: 'POST', url: '/v1/technicians', payload: { name: 'Old T', tier: 1, regions: ['x'], skills: ['app'], max_open_tickets: 5 } })).json();
+    const ticket = (await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: customer.id, type: 'repair', channel: 'phone', category: 'app', subject: 'Old' } })).json();
+    await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/assign`, payload: { technician_id: technician.id } });
+    await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/start` });
+    t.clock.set('2026-03-16T01:45:00Z');
+    await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/notes`, payload: { kind: 'call', visibility: 'customer', body: 'Called back' } });
+    t.clock.set('2026-03-16T04:00:00Z');
+    const resolved = await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/resolve`, payload: { method: 'repair', summary: 'Fixed' } });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    const minutes = () =>
+      t.database.db.selectFrom('ticket_sla').select(['metric', 'business_minutes', 'state', 'due_at']).where('ticket_id', '=', ticket.id).orderBy('metric').execute();
+    const stored = await minutes();
+    expect(stored.filter((c) => c.metric !== 'follow_up').map((c) => [c.metric, c.business_minutes])).toEqual([
+      ['first_response', 45],
+      ['resolution', 180],
+    ]);
+    // As a database from before the column had them.
+    await t.database.db.updateTable('ticket_sla').set({ business_minutes: null }).where('ticket_id', '=', ticket.id).execute();
+    t.clock.set('2026-03-20T04:00:00Z');
+    const run = await recompute();
+    expect(run).toMatchObject({ clocks_measured_tickets: expect.any(Number) });
+    expect(await minutes()).toEqual(stored);
+    expect(await recompute()).toEqual({ tickets_recomputed: 0 });
+  });
 });
