@@ -85,7 +85,7 @@ export const SuggestedArticleSchema = Type.Object(
 registerShared(SuggestedArticleSchema);
 
 export const SuggestedArticles = Type.Object(
-  { data: Type.Array(SuggestedArticleSchema, { maxItems: 50 }) },
+  { data: Type.Array(ref(SuggestedArticleSchema), { maxItems: 50 }) },
   { $id: 'SuggestedArticles', additionalProperties: false, description: 'Published articles for a ticket, best first (one ranked list, not paged).' },
 );
 registerShared(SuggestedArticles);

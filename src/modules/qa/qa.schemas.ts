@@ -6,7 +6,7 @@ const Criterion = Type.Object(
   {
     key: CriterionKey,
     name: Type.String({ minLength: 1, maxLength: 100, description: 'What reviewers see, e.g. 响应及时 (timely response).' }),
-    weight: Type.Integer({ minimum: 1, maximum: 100, description: 'Share of the score in percent; a scorecard’s weights sum to 100.' }),
+    weight: Type.Integer({ format: 'int32', minimum: 1, maximum: 100, description: 'Share of the score in percent; a scorecard’s weights sum to 100.' }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
   },
   { additionalProperties: false },
@@ -23,7 +23,7 @@ export const QaScorecardSchema = Type.Object(
     }),
     pass_score: Percent('A review passes at this score or above.'),
     sample_percent: Type.Number({ minimum: 0.01, maximum: 100, description: 'Share of each technician’s tickets resolved in a week that qa-sampling queues for review (rounded up).' }),
-    min_per_technician: Type.Integer({ minimum: 0, maximum: 1000, description: 'At least this many of each technician’s tickets of a week are reviewed (all, if fewer), so nobody is never checked.' }),
+    min_per_technician: Type.Integer({ format: 'int32', minimum: 0, maximum: 1000, description: 'At least this many of each technician’s tickets of a week are reviewed (all, if fewer), so nobody is never checked.' }),
     current: Type.Boolean({ description: 'Whether this is the newest scorecard: the one qa-sampling queues new reviews with.' }),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -41,14 +41,14 @@ export const CreateQaScorecard = Type.Object(
     criteria: Type.Array(Criterion, { minItems: 1, maxItems: 20, description: 'Distinct keys; weights summing to 100.' }),
     pass_score: Type.Optional(Percent('Default 80.')),
     sample_percent: Type.Optional(Type.Number({ minimum: 0.01, maximum: 100, description: 'Default 10.' })),
-    min_per_technician: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Default 1.' })),
+    min_per_technician: Type.Optional(Type.Integer({ format: 'int32', minimum: 0, maximum: 1000, description: 'Default 1.' })),
   },
   { additionalProperties: false },
 );
 export type CreateQaScorecard = Static<typeof CreateQaScorecard>;
 
 export const QA_REVIEW_STATES = ['pending', 'done'] as const;
-const Score = Type.Integer({ minimum: 0, maximum: 5, description: '0 (not met at all) to 5 (fully met).' });
+const Score = Type.Integer({ format: 'int32', minimum: 0, maximum: 5, description: '0 (not met at all) to 5 (fully met).' });
 
 export const QaReviewSchema = Type.Object(
   {

@@ -87,7 +87,7 @@ const Rank = Nullable(
 export const AppraisalCardSchema = Type.Object(
   {
     technician: Type.Object(
-      { id: Uuid, name: Type.String({ maxLength: 200 }), tier: Type.Integer({ minimum: 1, maximum: 3 }), regions: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 }) },
+      { id: Uuid, name: Type.String({ maxLength: 200 }), tier: Type.Integer({ format: 'int32', minimum: 1, maximum: 3 }), regions: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 }) },
       { additionalProperties: false },
     ),
     from: Timestamp,
