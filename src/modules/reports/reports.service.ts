@@ -5,7 +5,8 @@ import type { Db } from '../../db/types.ts';
 import { invalidInput, notFound } from '../../domain/errors.ts';
 import { defaultTimezone } from '../sla/calendars.service.ts';
 import * as repo from './reports.repository.ts';
-import type { AppraisalQuery, KpiQuery } from './reports.schemas.ts';
+import type { Static } from 'typebox';
+import type { AppraisalQuery, KpiFiguresSchema, KpiQuery } from './reports.schemas.ts';
 
 export interface ReportDeps {
   db: Db;
@@ -16,24 +17,8 @@ const DAY_MS = 86_400_000;
 /** Longest period one report covers: three years, by day that is 1,096 rows. */
 const MAX_PERIOD_DAYS = 1_100;
 
-type Figures = {
-  tickets_created: number;
-  tickets_resolved: number;
-  first_response_minutes: { p50: number | null; p90: number | null };
-  resolution_minutes: { p50: number | null; p90: number | null };
-  first_response_sla_met_pct: number | null;
-  resolution_sla_met_pct: number | null;
-  follow_up_done_pct: number | null;
-  first_time_fix_pct: number | null;
-  reopen_pct: number | null;
-  complaints: number;
-  csat_avg: number | null;
-  csat_responses: number;
-  nps: number | null;
-  nps_responses: number;
-  qa_score_avg: number | null;
-  qa_reviews: number;
-};
+/** One group's figures, as the KpiFigures schema declares them. */
+type Figures = Static<typeof KpiFiguresSchema>;
 
 const EMPTY: Figures = {
   tickets_created: 0,
