@@ -44,6 +44,8 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { secretBox, type SecretBox } from './modules/webhooks/webhook-secrets.ts';
 import { webhookMetrics } from './modules/webhooks/webhook-metrics.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
+import type { ReplicaReads } from './db/replica.ts';
+import { readRoutingPlugin } from './http/read-routing.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'> &
@@ -58,11 +60,16 @@ export interface AppDeps {
         | 'WEBHOOK_ALLOW_PRIVATE'
         | 'WEBHOOK_ALLOW_HTTP_HOSTS'
         | 'WEBHOOK_ENCRYPTION_KEY'
+        | 'REPLICA_STICKY_SECONDS'
       >
     >;
   db: Db;
   /** The pool behind db; given, API keys are cached and invalidated by LISTEN/NOTIFY. */
   pool?: pg.Pool;
+  /** A direct connection to the primary for LISTEN, past PgBouncer in transaction mode (default: pool). */
+  listenPool?: pg.Pool;
+  /** A read replica for lists, the event feed and reports (DATABASE_REPLICA_URL). */
+  replica?: ReplicaReads;
   /** The scheduled jobs the jobs API shows and runs (default: all of them). */
   jobs?: JobDefinition[];
   clock: Clock;
@@ -138,13 +145,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);
   await app.register(openapiPlugin, { publicBaseUrl: surveySettings(deps.config).publicBaseUrl });
-  await app.register(observabilityPlugin, { db: deps.db, metrics: webhookMetrics(deps.db) });
-  const invalidations = new Invalidations(deps.pool, app.log as never);
+  await app.register(observabilityPlugin, { db: deps.db, metrics: [...webhookMetrics(deps.db), ...(deps.replica?.metrics ?? [])] });
+  const invalidations = new Invalidations(deps.listenPool ?? deps.pool, app.log as never);
   const keyCache = new ApiKeyCache(invalidations);
   const slaSettings = new SlaSettingsCache(invalidations);
   await invalidations.start();
   app.addHook('onClose', async () => invalidations.close());
   await app.register(authPlugin, { db: deps.db, clock: deps.clock, cache: keyCache });
+  await app.register(readRoutingPlugin, { db: deps.db, ...(deps.replica ? { replica: deps.replica } : {}), stickySeconds: deps.config.REPLICA_STICKY_SECONDS ?? 10 });
   // One limiter for every route, so a client's requests share their budgets across routes:
   // per working API key (by the hash of its secret); a refused key counts against the
   // client's address, so guessing keys is limited too; the public survey routes share one

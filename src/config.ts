@@ -8,6 +8,14 @@ import cron from 'node-cron';
  */
 export const EnvSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  /** A streaming replica (hot standby) of DATABASE_URL: list and report reads go there while it answers and keeps up. */
+  DATABASE_REPLICA_URL: Type.Optional(Type.String({ minLength: 1 })),
+  /** A direct connection to the primary, past PgBouncer in transaction mode: migrations and the LISTEN connection use it. */
+  DATABASE_DIRECT_URL: Type.Optional(Type.String({ minLength: 1 })),
+  /** A replica further behind than this many seconds serves no reads (the primary does). */
+  REPLICA_MAX_LAG_SECONDS: Type.Number({ minimum: 0, maximum: 86_400, default: 30 }),
+  /** After a change, the same API key's list reads go to the primary for this many seconds (reads its own writes). */
+  REPLICA_STICKY_SECONDS: Type.Number({ minimum: 0, maximum: 3_600, default: 10 }),
   DATA_DIR: Type.String({ default: '.data' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ default: '127.0.0.1' }),

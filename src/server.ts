@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createDatabase } from './db/database.ts';
 import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrator.ts';
+import { ReplicaReads } from './db/replica.ts';
 import { buildJobs } from './jobs/registry.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { ensureStartupKey } from './modules/api-keys/api-keys.service.ts';
@@ -39,7 +40,13 @@ async function main(): Promise<void> {
     }
     url = embedded.url;
   }
-  const database = createDatabase(url, { poolSize: config.DB_POOL_SIZE, log, expectingLoss: () => closing || (embedded?.stopping() ?? false) });
+  const expectingLoss = () => closing || (embedded?.stopping() ?? false);
+  const database = createDatabase(url, { poolSize: config.DB_POOL_SIZE, log, expectingLoss });
+  // Behind PgBouncer in transaction mode, LISTEN needs a connection of its own to the primary.
+  const direct = config.DATABASE_DIRECT_URL ? createDatabase(config.DATABASE_DIRECT_URL, { poolSize: 2, log, expectingLoss }) : undefined;
+  const replica = config.DATABASE_REPLICA_URL
+    ? new ReplicaReads(database, config.DATABASE_REPLICA_URL, { poolSize: config.DB_POOL_SIZE, maxLagSeconds: config.REPLICA_MAX_LAG_SECONDS, log })
+    : undefined;
   // Filled in as start-up proceeds; closing stops whatever has started, newest first.
   const running: { app?: Awaited<ReturnType<typeof buildApp>>; scheduler?: Scheduler } = {};
 
@@ -49,14 +56,21 @@ async function main(): Promise<void> {
     else log.info({ signal }, 'shutting down');
     await running.scheduler?.stop();
     await running.app?.close();
+    await replica?.close();
+    await direct?.close();
     await database.close();
     await embedded?.stop();
   });
 
   log.info('migrating the database');
-  const migrated = await migrateToLatest(database.db as never);
+  const migrated = await migrateToLatest((direct ?? database).db as never);
   const applied = (migrated.results ?? []).map((r) => r.migrationName);
-  log.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'the schema is up to date');
+  if (migrated.newer) log.warn({ newer: migrated.newer }, 'the schema is newer than this release (a rolling upgrade in progress?): running on it unchanged');
+  else log.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'the schema is up to date');
+  if (replica) {
+    await replica.start();
+    log.info({ usable: replica.usable, lag_seconds: replica.lagSeconds }, 'read replica configured: lists, the event feed and reports read from it');
+  }
 
   const startup = await ensureStartupKey({ db: database.db, clock }, config.BOOTSTRAP_API_KEY);
   if (startup.generated) {
@@ -68,7 +82,16 @@ async function main(): Promise<void> {
   }
 
   const jobs = buildJobs(config);
-  const app = await buildApp({ config, db: database.db, pool: database.pool, clock, jobs, logger: loggerOptions(config.LOG_LEVEL) });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    pool: database.pool,
+    ...(direct ? { listenPool: direct.pool } : {}),
+    ...(replica ? { replica } : {}),
+    clock,
+    jobs,
+    logger: loggerOptions(config.LOG_LEVEL),
+  });
   running.app = app;
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   log.info({ api: address, reference: `${address}/docs` }, `ready: the API is on ${address}, its reference at ${address}/docs`);

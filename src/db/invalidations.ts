@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -5,6 +6,8 @@ type Listener = (payload: string) => void;
 
 /** The NOTIFY channels, one per cache: API keys (payload: the key id) and SLA settings (policies and calendars). */
 export const CHANNELS = { apiKeys: 'aftercare_api_keys', slaSettings: 'aftercare_sla_settings' } as const;
+/** Where each LISTEN connection proves, on opening, that notifications reach it. */
+const CHECK_CHANNEL = 'aftercare_listen_check';
 
 /**
  * One LISTEN connection per instance for cache invalidation. Writers send NOTIFY on a
@@ -62,6 +65,15 @@ export class Invalidations {
       client.on('error', lost);
       client.on('end', lost);
       for (const channel of this.#listeners.keys()) await client.query(`listen ${channel}`);
+      if (!(await this.#deliversNotifications(client))) {
+        // PgBouncer in transaction mode hands the LISTEN's server connection to others: no
+        // notification would ever arrive, so caches stay off rather than serve stale keys.
+        this.#log?.warn('LISTEN receives no notifications on this connection (PgBouncer in transaction mode?): caches stay off; set DATABASE_DIRECT_URL to a direct connection to the primary');
+        this.#client = undefined;
+        client.release(true);
+        this.#scheduleRetry(60_000);
+        return;
+      }
       this.#listening = true;
     } catch (err) {
       this.#log?.warn({ err: { message: (err as Error).message } }, 'caches off until the database answers');
@@ -69,12 +81,32 @@ export class Invalidations {
     }
   }
 
-  #scheduleRetry(): void {
+  /** Sends a NOTIFY from another connection and waits for it here: proof that LISTEN works through this connection. */
+  async #deliversNotifications(client: pg.PoolClient): Promise<boolean> {
+    const token = randomUUID();
+    await client.query(`listen ${CHECK_CHANNEL}`);
+    const received = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 2_000);
+      const onMessage = (msg: pg.Notification) => {
+        if (msg.channel !== CHECK_CHANNEL || msg.payload !== token) return;
+        clearTimeout(timer);
+        client.off('notification', onMessage);
+        resolve(true);
+      };
+      client.on('notification', onMessage);
+    });
+    await this.#pool!.query('select pg_notify($1, $2)', [CHECK_CHANNEL, token]);
+    const ok = await received;
+    if (ok) await client.query(`unlisten ${CHECK_CHANNEL}`);
+    return ok;
+  }
+
+  #scheduleRetry(ms = 1_000): void {
     if (this.#closed || this.#retry) return;
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
       void this.start();
-    }, 1_000);
+    }, ms);
     this.#retry.unref();
   }
 

@@ -46,7 +46,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<service.CustomerDeps> = a
         response: { 200: ref(CustomerPage), ...problemResponses() },
       },
     },
-    async (request) => service.listCustomers(deps, request.query),
+    async (request) => service.listCustomers({ ...deps, db: request.reads }, request.query),
   );
 
   app.get(

@@ -17,6 +17,6 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
         response: { 200: ref(EventPage), ...problemResponses() },
       },
     },
-    async (request) => readFeed(db, request.query),
+    async (request) => readFeed({ db, reads: request.reads }, request.query),
   );
 };

@@ -13,15 +13,16 @@ function decode(cursor: string | undefined): number {
 }
 
 /**
- * GET /v1/events: numbers what has committed since the last call, then reads the page after
- * the cursor. next_cursor always comes back (the same one when nothing is new), so a
- * follower polls with it forever.
+ * GET /v1/events: numbers what has committed since the last call (on the primary), then reads
+ * the page after the cursor (`reads`: the replica when there is one, which may be a little
+ * behind: its feed is then a shorter prefix, never one with gaps). next_cursor always comes
+ * back (the same one when nothing is new), so a follower polls with it forever.
  */
-export async function readFeed(db: Db, q: { after?: string; limit?: number; types?: string }) {
+export async function readFeed(deps: { db: Db; reads?: Db }, q: { after?: string; limit?: number; types?: string }) {
   const after = decode(q.after);
   const limit = q.limit ?? 100;
-  await sequenceEvents(db);
-  const rows = await listEvents(db, after, q.types?.split(','), limit);
+  await sequenceEvents(deps.db);
+  const rows = await listEvents(deps.reads ?? deps.db, after, q.types?.split(','), limit);
   const data = rows.slice(0, limit);
   const last = data.at(-1);
   return {

@@ -33,7 +33,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<service.ReportDeps> = async
       },
     },
     async (request, reply) => {
-      const report = await service.kpiReport(deps, request.query);
+      const report = await service.kpiReport({ ...deps, db: request.reads }, request.query);
       if (!wantsCsv(request.headers.accept)) return report;
       return reply
         .type('text/csv; charset=utf-8')
@@ -54,6 +54,6 @@ export const reportRoutes: FastifyPluginAsyncTypebox<service.ReportDeps> = async
         response: { 200: ref(AppraisalCardSchema), ...problemResponses(404) },
       },
     },
-    async (request) => service.appraisalCard(deps, actorOf(request), request.params.id, request.query),
+    async (request) => service.appraisalCard({ ...deps, db: request.reads }, actorOf(request), request.params.id, request.query),
   );
 };

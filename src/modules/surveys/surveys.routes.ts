@@ -35,7 +35,7 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<surveys.SurveyDeps> = async
       config: { access: ROLES.staffRead },
       schema: { operationId: 'surveys.list', tags, querystring: SurveyListQuery, response: { 200: ref(SurveyPage), ...problemResponses() } },
     },
-    async (request) => surveys.listSurveys(deps, request.query),
+    async (request) => surveys.listSurveys({ ...deps, db: request.reads }, request.query),
   );
   app.get(
     '/v1/surveys/:id',

@@ -43,7 +43,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<commands.TicketCommandDeps>
         response: { 200: ref(TicketPage), ...problemResponses() },
       },
     },
-    async (request) => service.listTickets(deps, actorOf(request), request.query),
+    async (request) => service.listTickets({ ...deps, db: request.reads }, actorOf(request), request.query),
   );
 
   app.get(
