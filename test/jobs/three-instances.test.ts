@@ -186,7 +186,7 @@ describe('three instances behind a round-robin client, cron on in all of them', 
         `three instances: mixed flows ${flowRequests} requests in ${flowSeconds.toFixed(2)} s; burst 600 requests (300 creates + 300 gets, 24 in flight) in ${burstSeconds.toFixed(2)} s = ${(600 / burstSeconds).toFixed(0)} req/s; checked ${JSON.stringify(r)}`,
       );
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${procs.map((p) => p.output().slice(-2000)).join('\n')}`);
+      throw new Error(`${(err as Error).message}\n${procs.map((p) => p.output().slice(-2000)).join('\n')}`, { cause: err });
     } finally {
       await db.close();
     }
