@@ -25,6 +25,19 @@ describe('migrations', () => {
     await d.close();
   });
 
+  it('leave a schema newer than the code alone (a rolling upgrade: the previous release starting again), and say so', async () => {
+    const { url } = await createTestDatabase();
+    const d = createDatabase(url, { poolSize: 1 });
+    try {
+      await sql`insert into kysely_migration (name, timestamp) values ('2099-01-01T0000_from_the_next_release', now()::text)`.execute(d.db);
+      const result = await migrateToLatest(d.db as never);
+      expect(result).toEqual({ results: [], newer: ['2099-01-01T0000_from_the_next_release'] });
+      expect(await isMigrated(d.db as never)).toBe(true);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('make the audit trail append-only in the database itself', async () => {
     const { url } = await createTestDatabase();
     const d = createDatabase(url, { poolSize: 1 });
