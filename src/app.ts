@@ -23,6 +23,7 @@ import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { assetRoutes } from './modules/assets/assets.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { customerRoutes } from './modules/customers/customers.routes.ts';
+import { customerExportRoutes } from './modules/customer-export/customer-export.routes.ts';
 import { technicianRoutes } from './modules/technicians/technicians.routes.ts';
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts';
 import { ticketActionRoutes } from './modules/tickets/tickets.actions.routes.ts';
@@ -179,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(apiKeyRoutes, { db: deps.db, clock: deps.clock, keyCache });
   await app.register(customerRoutes, { db: deps.db, clock: deps.clock });
+  await app.register(customerExportRoutes, { db: deps.db, clock: deps.clock });
   await app.register(assetRoutes, { db: deps.db, clock: deps.clock });
   await app.register(technicianRoutes, { db: deps.db, clock: deps.clock });
   // Tickets change only through their commands; a resolution queues the satisfaction survey, a cancellation calls off the scheduled visits.

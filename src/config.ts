@@ -38,6 +38,12 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 6000 }),
   /** Size of the pg pool. */
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  /** Days the event feed keeps an event (0: for ever); an event is kept while a webhook delivery of it is. */
+  EVENTS_RETENTION_DAYS: Type.Integer({ minimum: 0, maximum: 36_500, default: 365 }),
+  /** Days finished webhook deliveries (succeeded or dead) are kept for their log (0: for ever). */
+  WEBHOOK_DELIVERIES_RETENTION_DAYS: Type.Integer({ minimum: 0, maximum: 36_500, default: 30 }),
+  /** Days scheduled and manual job runs are kept. */
+  JOB_RUNS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3_650, default: 7 }),
   /** How long Idempotency-Key records are kept, in hours (the contract says at least 24). */
   IDEMPOTENCY_TTL_HOURS: Type.Integer({ minimum: 24, default: 24 }),
   /** When the SLA sweep runs: a node-cron expression, seconds first (every 5 seconds by default). */

@@ -120,3 +120,24 @@ export async function scrubEventField(tx: Tx, resourceType: string, resourceIds:
     update events set data = jsonb_set(data, ${`{${field}}`}::text[], 'null')
     where resource_type = ${resourceType} and resource_id = any(${resourceIds}::uuid[]) and data ? ${field} and data ->> ${field} is not null`.execute(tx);
 }
+
+/**
+ * Retention of the feed: deletes up to `limit` numbered events that happened before `before`,
+ * oldest first, except those a webhook delivery still refers to (their log is kept for
+ * WEBHOOK_DELIVERIES_RETENTION_DAYS; the event goes at the first run after its deliveries).
+ */
+export async function deleteEventsBefore(db: Db, before: Date, limit: number): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    // The feed refuses deletes (a trigger) except in a transaction that says it is retention.
+    await sql`set local aftercare.retention = 'on'`.execute(tx);
+    const result = await sql`
+      delete from events where id in (
+        select e.id from events e
+         where e.position is not null and e.occurred_at < ${before}
+           and not exists (select 1 from webhook_deliveries d where d.event_id = e.id)
+         order by e.position
+         limit ${limit}
+           for update skip locked)`.execute(tx);
+    return Number(result.numAffectedRows ?? 0);
+  });
+}

@@ -2062,3 +2062,20 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
     "status": "published"
   },
 };
+
+// The data-subject export is made of the examples above, as the service assembles it.
+const ticketExample = SCHEMA_EXAMPLES.Ticket as { id: string };
+const churnExample = SCHEMA_EXAMPLES.CustomerChurnRisk as { factors: unknown[] };
+SCHEMA_EXAMPLES.CustomerExport = {
+  exported_at: '2026-03-10T08:00:00.000Z',
+  customer: SCHEMA_EXAMPLES.Customer,
+  assets: [SCHEMA_EXAMPLES.Asset],
+  tickets: [SCHEMA_EXAMPLES.Ticket],
+  timelines: [{ ticket_id: ticketExample.id, entries: [SCHEMA_EXAMPLES.TimelineEntry] }],
+  sla_breaches: [SCHEMA_EXAMPLES.SlaBreach],
+  surveys: [SCHEMA_EXAMPLES.Survey],
+  visits: [SCHEMA_EXAMPLES.Visit],
+  churn_scores: [{ score: 72, level: 'high', factors: churnExample.factors, scored_at: '2026-03-09T02:30:00.000Z' }],
+  events: (SCHEMA_EXAMPLES.EventPage as { data: unknown[] }).data.slice(0, 1),
+  audit: [SCHEMA_EXAMPLES.AuditEntry],
+};

@@ -57,6 +57,11 @@ export const OPERATION_DOCS: Record<string, { summary: string; description: stri
     description:
       'Scrubs name, phone, email, address, tags, churn score and external_ref; keeps the record (status erased), its region, tier, products and tickets for statistics, and rewrites earlier events about it. Erasing again returns the erased record unchanged.',
   },
+  'customers.export': {
+    summary: 'Export everything held about a customer (data-subject request)',
+    description:
+      'One JSON document with the customer, its products, every ticket with its SLA clocks and timeline, SLA breaches, surveys (without tokens, which are never stored), visits with their repair records, churn scores, the events about any of these and their audit trail. For access and portability requests; erasure is DELETE /v1/customers/{id}. Sent as an attachment (Content-Disposition).',
+  },
   'customers.upsertByExternalRef': {
     summary: 'Create (201) or replace (200) the customer with the CRM\'s id',
     description: 'Replaces the whole record (fields left out return to their defaults) or creates it. Concurrent PUTs of a new ref create one record. An erased customer cannot be replaced (409).',

@@ -4,7 +4,7 @@ import { dispatchSurveys } from '../modules/surveys/surveys.service.ts';
 import { scanChurn } from '../modules/churn/churn.service.ts';
 import { remindFollowUps } from './follow-up-reminders.ts';
 import { recomputeSla } from './sla-recompute.ts';
-import { housekeeping } from './housekeeping.ts';
+import { housekeepingJob } from './housekeeping.ts';
 import { remindVisits } from './visit-reminders.ts';
 import type { Dispatcher } from 'undici';
 import { deliverWebhooks, deliveryAgent } from '../modules/webhooks/webhook-delivery.ts';
@@ -28,6 +28,9 @@ export type JobSettings = Pick<
   | 'WEBHOOK_ALLOW_HTTP_HOSTS'
   | 'WEBHOOK_ENCRYPTION_KEY'
   | 'WEBHOOK_DELIVERY_SCHEDULE'
+  | 'EVENTS_RETENTION_DAYS'
+  | 'WEBHOOK_DELIVERIES_RETENTION_DAYS'
+  | 'JOB_RUNS_RETENTION_DAYS'
 >;
 
 /** The defaults of config.ts, as an empty environment gives them. */
@@ -97,5 +100,5 @@ export const slaRecomputeJob: JobDefinition = { name: 'sla-recompute', schedule:
 
 /** Every scheduled job, as the scheduler runs them and the jobs API lists them. */
 export function buildJobs(settings: JobSettings = DEFAULT_JOB_SETTINGS): JobDefinition[] {
-  return [slaSweepJob(settings), slaRecomputeJob, surveyDispatchJob(settings), followUpRemindersJob, visitRemindersJob(settings), webhookDeliveryJob(settings), churnScanJob, qaSamplingJob, housekeeping];
+  return [slaSweepJob(settings), slaRecomputeJob, surveyDispatchJob(settings), followUpRemindersJob, visitRemindersJob(settings), webhookDeliveryJob(settings), churnScanJob, qaSamplingJob, housekeepingJob(settings)];
 }

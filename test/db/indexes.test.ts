@@ -17,6 +17,7 @@ import { deliveryListQuery } from '../../src/modules/webhooks/webhooks.repositor
 import { answeredCohortQuery, createdCohortQuery, resolvedCohortQuery, reviewedCohortQuery, type GroupBy, type ReportScope } from '../../src/modules/reports/reports.repository.ts';
 import { reviewListQuery } from '../../src/modules/qa/qa.repository.ts';
 import { articleListQuery, searchArticlesQuery, searchWords, suggestQuery, ticketTerms } from '../../src/modules/articles/articles.repository.ts';
+import { auditQuery, eventsQuery } from '../../src/modules/customer-export/customer-export.repository.ts';
 import { createTestDatabase } from '../helpers/app.ts';
 
 let d: Database;
@@ -306,4 +307,26 @@ describe('reports, quality reviews and the knowledge base use their indexes', ()
       expect(p).not.toContain('"Node Type":"Seq Scan"');
     });
   }
+});
+
+describe('a customer\'s export reads by its records\' ids', () => {
+  let ids: string[];
+  beforeAll(async () => {
+    // One event per ticket, as the feed holds them.
+    await sql`insert into events (id, position, type, occurred_at, actor, resource_type, resource_id, data)
+      select gen_random_uuid(), 10000000 + row_number() over (order by id), 'ticket.created', created_at, '{}', 'ticket', id, '{}' from tickets`.execute(d.db);
+    await sql`analyze events`.execute(d.db);
+    const { rows } = await sql<{ id: string; customer_id: string }>`select id, customer_id from tickets order by id limit 3`.execute(d.db);
+    ids = [...rows.map((r) => r.id), ...rows.map((r) => r.customer_id)];
+  }, 120_000);
+  it('the events about a customer and its records', async () => {
+    const p = await plan(eventsQuery(d.db, ids));
+    expect(p, p).toContain('"Index Name":"events_resource"');
+    expect(p).not.toContain('"Node Type":"Seq Scan"');
+  });
+  it('the audit trail of a customer and its records', async () => {
+    const p = await plan(auditQuery(d.db, { types: ['customer', 'asset', 'ticket'], ids }));
+    expect(p, p).toContain('"Index Name":"audit_resource"');
+    expect(p).not.toContain('"Node Type":"Seq Scan"');
+  });
 });

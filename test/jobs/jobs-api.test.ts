@@ -36,7 +36,7 @@ describe('the jobs API', () => {
     await t.request({ method: 'POST', url: '/v1/jobs/housekeeping/run' });
     const runs = (await t.request({ method: 'GET', url: '/v1/jobs/housekeeping/runs?limit=1' })).json();
     expect(runs.data).toHaveLength(1);
-    expect(runs.data[0].counts).toEqual({ idempotency_keys_deleted: 0, job_runs_deleted: 0, job_runs_abandoned: 0 });
+    expect(runs.data[0].counts).toEqual({ idempotency_keys_deleted: 0, job_runs_deleted: 0, job_runs_abandoned: 0, webhook_deliveries_deleted: 0, events_deleted: 0 });
     const older = (await t.request({ method: 'GET', url: `/v1/jobs/housekeeping/runs?limit=1&cursor=${runs.next_cursor}` })).json();
     expect(older.data[0].id).toBe(run.json().id);
     const after = (await t.request({ method: 'GET', url: '/v1/jobs' })).json().data.find((j: { name: string }) => j.name === 'housekeeping');

@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { housekeeping } from '../../src/jobs/housekeeping.ts';
+import { housekeepingJob } from '../../src/jobs/housekeeping.ts';
+import { DEFAULT_JOB_SETTINGS } from '../../src/jobs/registry.ts';
+import { idFloorAt } from '../../src/lib/ids.ts';
+
+const housekeeping = housekeepingJob(DEFAULT_JOB_SETTINGS);
 import { runTick, startScheduler, type JobDefinition } from '../../src/jobs/scheduler.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -84,5 +88,44 @@ describe('scheduled jobs claimed in Postgres', () => {
       { job_name: 'hk-live', status: 'running', error: null },
       { job_name: 'hk-recent', status: 'succeeded', error: null },
     ]);
+  });
+
+  it('housekeeping keeps events and webhook deliveries for their retention: an event goes once no kept delivery refers to it', async () => {
+    const now = t.clock.now();
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    const webhook = '01900000-0000-7000-8000-0000000000b0';
+    await sql`insert into webhooks (id, url, events, secret_enc, outbox_position, created_at, updated_at)
+      values (${webhook}, 'https://crm.example.com/hook', '{*}', '\\x00', 0, ${now}, ${now})`.execute(t.database.db);
+    const top = await sql<{ p: number }>`select coalesce(max(position), 0)::int as p from events`.execute(t.database.db);
+    const events = ['old-free', 'old-delivered', 'old-pending', 'recent'].map((name, i) => ({ name, id: `01900000-0000-7000-8000-0000000000c${i}`, position: top.rows[0]!.p + 1 + i }));
+    for (const e of events) {
+      await sql`insert into events (id, position, type, occurred_at, actor, resource_type, resource_id, data)
+        values (${e.id}, ${e.position}, 'ticket.updated', ${e.name === 'recent' ? daysAgo(10) : daysAgo(400)}, '{"kind":"system","id":null,"role":"system"}', 'ticket', ${e.id}, '{}')`.execute(t.database.db);
+    }
+    // A delivery 40 days old (finished: past its 30 days), and one still pending.
+    const delivery = (id: string, event: (typeof events)[number], status: string) =>
+      sql`insert into webhook_deliveries (id, webhook_id, event_id, event_position, event_type, resource_type, resource_id, status, next_attempt_at, give_up_at, created_at, updated_at)
+        values (${id}::uuid, ${webhook}, ${event.id}, ${event.position}, 'ticket.updated', 'ticket', ${event.id}, ${status}, ${now}, ${now}, ${now}, ${now})`.execute(t.database.db);
+    const oldId = idFloorAt(daysAgo(40)).replace(/.{4}$/, '0001');
+    const pendingId = idFloorAt(daysAgo(40)).replace(/.{4}$/, '0002');
+    await delivery(oldId, events[1]!, 'succeeded');
+    await delivery(pendingId, events[2]!, 'pending');
+
+    const counts = await housekeeping.run({ db: t.database.db, clock: t.clock, log });
+    expect(counts).toMatchObject({ webhook_deliveries_deleted: 1 });
+    const left = async () =>
+      (await sql<{ id: string }>`select id from events where id = any(${events.map((e) => e.id)}::uuid[]) order by id`.execute(t.database.db)).rows.map((r) => events.find((e) => e.id === r.id)!.name);
+    // The old event without deliveries went; the delivered one went with its delivery's log
+    // (deleted first in the same run); the one a pending delivery needs stays, and so does the recent one.
+    expect(await left()).toEqual(['old-pending', 'recent']);
+    const deliveries = await sql<{ id: string }>`select id from webhook_deliveries where webhook_id = ${webhook}`.execute(t.database.db);
+    expect(deliveries.rows.map((r) => r.id)).toEqual([pendingId]);
+    // With events kept for ever (0), nothing more goes.
+    await sql`update webhook_deliveries set status = 'dead' where id = ${pendingId}::uuid`.execute(t.database.db);
+    const forever = await housekeepingJob({ ...DEFAULT_JOB_SETTINGS, EVENTS_RETENTION_DAYS: 0 }).run({ db: t.database.db, clock: t.clock, log });
+    expect(forever).toMatchObject({ events_deleted: 0, webhook_deliveries_deleted: 1 });
+    expect(await left()).toEqual(['old-pending', 'recent']);
+    // Outside retention the feed stays append-only.
+    await expect(sql`delete from events where id = ${events[3]!.id}`.execute(t.database.db)).rejects.toThrow(/append-only/);
   });
 });

@@ -22,6 +22,7 @@ customers.list                ✓ ✓ ✓ ✓ ✓ · ✓
 customers.get                 ✓ ✓ ✓ ✓ ✓ · ✓
 customers.update              ✓ ✓ ✓ ✓ · · ·
 customers.erase               ✓ ✓ · ✓ · · ·
+customers.export              ✓ ✓ · ✓ · · ·
 customers.upsertByExternalRef ✓ ✓ ✓ ✓ · · ·
 customers.churnRisk           ✓ ✓ ✓ ✓ ✓ · ✓
 assets.create                 ✓ ✓ ✓ ✓ · · ·

@@ -26,15 +26,20 @@ export async function readFeed(deps: { db: Db; reads?: Db }, q: { after?: string
   const data = rows.slice(0, limit);
   const last = data.at(-1);
   return {
-    data: data.map((r) => ({
-      id: r.id,
-      type: r.type,
-      position: Number(r.position),
-      occurred_at: r.occurred_at.toISOString(),
-      actor: r.actor,
-      resource: { type: r.resource_type, id: r.resource_id },
-      data: r.data,
-    })),
+    data: data.map(presentEvent),
     next_cursor: encode(last ? Number(last.position) : after),
+  };
+}
+
+/** A stored event as the feed (and webhooks) show it. */
+export function presentEvent<R extends { id: string; type: string; position: number | string | bigint | null; occurred_at: Date; actor: unknown; resource_type: string; resource_id: string; data: unknown }>(r: R) {
+  return {
+    id: r.id,
+    type: r.type,
+    position: Number(r.position),
+    occurred_at: r.occurred_at.toISOString(),
+    actor: r.actor,
+    resource: { type: r.resource_type, id: r.resource_id },
+    data: r.data,
   };
 }

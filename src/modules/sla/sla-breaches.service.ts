@@ -12,11 +12,11 @@ export async function listSlaBreaches(db: Db, q: Static<typeof SlaBreachListQuer
   const page = pageOf(rows, ks);
   return {
     next_cursor: page.next_cursor,
-    data: page.data.map(({ updated_at: _, ...r }) => ({
-      ...r,
-      at: r.at.toISOString(),
-      recorded_at: r.recorded_at.toISOString(),
-      actions: r.actions as string[],
-    })),
+    data: page.data.map(presentBreach),
   };
+}
+
+/** A breach record as the API shows it. */
+export function presentBreach<R extends { at: Date; recorded_at: Date; actions: unknown; updated_at?: Date }>({ updated_at: _, ...r }: R) {
+  return { ...r, at: r.at.toISOString(), recorded_at: r.recorded_at.toISOString(), actions: r.actions as string[] };
 }

@@ -224,3 +224,15 @@ export async function oldestPendingAge(db: Db, now: Date): Promise<number> {
   const row = await db.selectFrom('webhook_deliveries').select((eb) => eb.fn.min('created_at').as('oldest')).where('status', '=', 'pending').executeTakeFirst();
   return row?.oldest ? Math.max(0, (now.getTime() - new Date(row.oldest).getTime()) / 1000) : 0;
 }
+
+/** Retention: up to `limit` finished deliveries (succeeded or dead) created before the id floor, oldest first. */
+export async function deleteFinishedDeliveries(db: Db, beforeId: string, limit: number): Promise<number> {
+  const result = await sql`
+    delete from webhook_deliveries where id in (
+      select id from webhook_deliveries
+       where id < ${beforeId}::uuid and status in ('succeeded', 'dead')
+       order by id
+       limit ${limit}
+         for update skip locked)`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

@@ -6,7 +6,7 @@ import { EVENT_TYPES, sequenceEvents } from '../../db/outbox.ts';
 import { decodeCursor, keysetFrom, pageOf } from '../../db/pagination.ts';
 import type { Db } from '../../db/types.ts';
 import { assertVersion, conflict, notFound, ruleViolated } from '../../domain/errors.ts';
-import { newId } from '../../lib/ids.ts';
+import { idFloorAt, newId } from '../../lib/ids.ts';
 import { newSecret, type SecretBox } from './webhook-secrets.ts';
 import { TargetRefused, checkResolved, checkUrl, type TargetPolicy } from './webhook-target.ts';
 import * as repo from './webhooks.repository.ts';
@@ -294,3 +294,6 @@ export async function ping(deps: WebhookDeps, ctx: ChangeContext, id: string) {
     return presentDelivery(row);
   });
 }
+
+/** Retention of the delivery log: finished deliveries made before `before`, in batches of `limit`. */
+export const forgetFinishedDeliveries = (db: Db, before: Date, limit: number) => repo.deleteFinishedDeliveries(db, idFloorAt(before), limit);
