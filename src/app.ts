@@ -47,6 +47,8 @@ import { webhookMetrics } from './modules/webhooks/webhook-metrics.ts';
 import type { JobDefinition } from './jobs/scheduler.ts';
 import type { ReplicaReads } from './db/replica.ts';
 import { readRoutingPlugin } from './http/read-routing.ts';
+import { databaseMetrics } from './db/metrics.ts';
+import { JOB_METRICS } from './jobs/job-metrics.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'LOG_LEVEL' | 'RATE_LIMIT_PER_MINUTE' | 'IDEMPOTENCY_TTL_HOURS'> &
@@ -146,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);
   await app.register(openapiPlugin, { publicBaseUrl: surveySettings(deps.config).publicBaseUrl });
-  await app.register(observabilityPlugin, { db: deps.db, metrics: [...webhookMetrics(deps.db), ...(deps.replica?.metrics ?? [])] });
+  await app.register(observabilityPlugin, { db: deps.db, metrics: [...databaseMetrics(deps.db, deps.pool), ...JOB_METRICS, ...webhookMetrics(deps.db), ...(deps.replica?.metrics ?? [])] });
   const invalidations = new Invalidations(deps.listenPool ?? deps.pool, app.log as never);
   const keyCache = new ApiKeyCache(invalidations);
   const slaSettings = new SlaSettingsCache(invalidations);

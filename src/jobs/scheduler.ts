@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/types.ts';
 import { newId } from '../lib/ids.ts';
+import { jobDuration, jobItems } from './job-metrics.ts';
 import { claimTick, finishRun } from './jobs.repository.ts';
 
 export interface JobDefinition {
@@ -33,10 +34,13 @@ export async function runTick(
   const started = performance.now();
   try {
     const counts = await job.run({ db, clock, log: log.child({ job: job.name }) });
+    jobDuration.observe({ job: job.name, status: 'succeeded' }, (performance.now() - started) / 1000);
+    for (const [count, n] of Object.entries(counts)) if (n > 0) jobItems.inc({ job: job.name, count }, n);
     await finishRun(db, id, { status: 'succeeded', finished_at: clock.now(), counts: { ...counts, duration_ms: Math.round(performance.now() - started) } });
     return { id, counts };
   } catch (err) {
     log.error({ job: job.name, err: { message: (err as Error).message } }, 'job failed');
+    jobDuration.observe({ job: job.name, status: 'failed' }, (performance.now() - started) / 1000);
     await finishRun(db, id, { status: 'failed', finished_at: clock.now(), error: (err as Error).message.slice(0, 1000), counts: { duration_ms: Math.round(performance.now() - started) } }).catch(() => undefined);
     throw err;
   }

@@ -45,6 +45,28 @@ describe('operations endpoints and cross-cutting HTTP', () => {
     expect(res.body).toContain('process_resident_memory_bytes');
   });
 
+  it('serves what operations teams watch: open tickets, clocks, the outbox backlog, job runs and their counts, the pool', async () => {
+    const customer = (await t.request({ method: 'POST', url: '/v1/customers', payload: { name: 'Metrics' } })).json();
+    for (const priority of ['high', 'high', 'low']) {
+      const res = await t.request({ method: 'POST', url: '/v1/tickets', payload: { customer_id: customer.id, type: 'repair', channel: 'phone', priority, category: 'metrics', subject: 'Counted' } });
+      expect(res.statusCode).toBe(201);
+    }
+    expect((await t.request({ method: 'POST', url: '/v1/jobs/sla-sweep/run' })).statusCode).toBe(200);
+    // A reading is shared by the scrapes of half a second; this one is fresh.
+    await new Promise((r) => setTimeout(r, 600));
+    const text = (await t.request({ method: 'GET', url: '/metrics' })).body;
+    const value = (sample: string) => Number(text.split('\n').find((l) => l.startsWith(`${sample} `))?.split(' ').at(-1));
+    expect(value('aftercare_tickets_open{status="new",priority="high"}')).toBeGreaterThanOrEqual(2);
+    expect(value('aftercare_tickets_open{status="new",priority="low"}')).toBeGreaterThanOrEqual(1);
+    expect(value('aftercare_sla_clocks{metric="first_response",state="running"}')).toBeGreaterThanOrEqual(3);
+    expect(value('aftercare_outbox_backlog')).toBeGreaterThanOrEqual(0);
+    expect(value('aftercare_job_duration_seconds_count{job="sla-sweep",status="succeeded"}')).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('aftercare_job_items_total');
+    expect(value('aftercare_db_pool_connections{state="idle"}')).toBeGreaterThanOrEqual(0);
+    expect(value('aftercare_db_pool_max')).toBeGreaterThan(0);
+    expect(text).toContain('aftercare_webhook_delivery_lag_seconds');
+  });
+
   it('sets security headers and echoes or creates a request id', async () => {
     const res = await t.request({ method: 'GET', url: '/v1/customers', headers: { 'x-request-id': 'crm-trace-42' } });
     expect(res.headers['x-request-id']).toBe('crm-trace-42');
