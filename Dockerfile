@@ -27,4 +27,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # node, not npm: npm does not forward SIGTERM, and the graceful close needs it. The flags are
 # the ones `npm start` uses: a small young generation and a 128 MB old generation (the live
 # set is about 50 MB) keep the process under 250 MB; raise them for a bigger memory budget.
-CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=128", "src/server.ts"]
+CMD ["node", "--import", "./src/telemetry.ts", "--max-semi-space-size=8", "--max-old-space-size=128", "src/server.ts"]
