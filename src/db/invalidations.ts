@@ -64,7 +64,6 @@ export class Invalidations {
       };
       client.on('error', lost);
       client.on('end', lost);
-      for (const channel of this.#listeners.keys()) await client.query(`listen ${channel}`);
       if (!(await this.#deliversNotifications(client))) {
         // PgBouncer in transaction mode hands the LISTEN's server connection to others: no
         // notification would ever arrive, so caches stay off rather than serve stale keys.
@@ -74,6 +73,7 @@ export class Invalidations {
         this.#scheduleRetry(60_000);
         return;
       }
+      for (const channel of this.#listeners.keys()) await client.query(`listen ${channel}`);
       this.#listening = true;
     } catch (err) {
       this.#log?.warn({ err: { message: (err as Error).message } }, 'caches off until the database answers');
