@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.ts';
@@ -6,6 +8,7 @@ import { createTestDatabase } from '../helpers/app.ts';
 import { client, newKey, ready, until } from '../helpers/core-flows.ts';
 import { serverProcesses } from '../helpers/server-process.ts';
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const processes = serverProcesses();
 const closers: (() => void)[] = [];
 afterAll(() => {
@@ -71,15 +74,15 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     expect(all).not.toContain('张伟');
   }, 60_000);
 
-  it('is off without the variable: no span leaves the service', async () => {
-    const otlp = await receiver();
-    const { url } = await createTestDatabase();
-    const key = newKey('nootel');
-    const port = await freePort();
-    processes.start({ DATABASE_URL: url, PORT: String(port), BOOTSTRAP_API_KEY: key, CRON_ENABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_BSP_SCHEDULE_DELAY: '200' }, 'warn');
-    await ready(`http://127.0.0.1:${port}`);
-    expect((await client(`http://127.0.0.1:${port}`, key)('GET', '/v1/customers')).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(otlp.bodies).toEqual([]);
-  }, 60_000);
+  it('is off without the variable: nothing of OpenTelemetry is even loaded', async () => {
+    // The same --import as npm start, in a process that then reports what got registered.
+    const probe = `const g = globalThis[Symbol.for('opentelemetry.js.api.1')]; console.log(JSON.stringify({ registered: Boolean(g), hooks: Object.keys(g ?? {}) }))`;
+    const run = (env: Record<string, string>) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ['--import', './src/telemetry.ts', '-e', probe], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+      );
+    expect(JSON.parse(await run({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }))).toEqual({ registered: false, hooks: [] });
+    // And on with it (nothing listens there: the probe only looks at what registered).
+    expect(JSON.parse(await run({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).registered).toBe(true);
+  }, 30_000);
 });
