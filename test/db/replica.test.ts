@@ -100,14 +100,20 @@ describe.skipIf(!bin)('a streaming read replica (DATABASE_REPLICA_URL)', () => {
     await standby.stop();
     const third = await admin('POST', '/v1/customers', { name: 'Third', region: 'replica' });
     expect(third.status).toBe(201);
+    const stopped = performance.now();
     for (let i = 0; i < 5; i++) {
       const res = await reader('GET', '/v1/customers?region=replica');
       expect(res.status, res.text).toBe(200);
     }
+    const fallbackMs = (performance.now() - stopped) / 5;
     expect((await listed(reader, 'replica')).sort()).toEqual(['First', 'Second', 'Third']);
     const down = (await admin('GET', '/metrics')).text;
     expect(metric(down, 'aftercare_replica_up')).toBe(0);
     expect(metric(down, 'aftercare_read_connections_total{database="primary"}')).toBeGreaterThan(0);
     expect(proc.output()).toContain('read replica unreachable');
+    console.log(
+      `replica routing: reads served by the replica ${metric(lagging, 'aftercare_read_connections_total{database="replica"}')}, by the primary ${metric(down, 'aftercare_read_connections_total{database="primary"}')}; ` +
+        `lag while replay was paused ${metric(lagging, 'aftercare_replica_lag_seconds')} s; first five list reads after the replica stopped: ${fallbackMs.toFixed(1)} ms each, all 200`,
+    );
   }, 120_000);
 });
