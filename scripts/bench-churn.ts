@@ -65,6 +65,7 @@ export async function benchChurn(db: Db, url: string, root: string, seconds: num
       const run = (await res.json()) as { status: string; duration_ms: number; counts: Record<string, number> };
       if (run.status !== 'succeeded') throw new Error(`churn scan: ${JSON.stringify(run)}`);
       out[`scan_${pass}_ms`] = run.duration_ms;
+      out.scanned = run.counts.customers_scored ?? 0;
       out[`scan_${pass}_rss_peak`] = peak;
       console.log(
         `  churn scan (${pass}): ${run.counts.customers_scored?.toLocaleString('en')} customers in ${(run.duration_ms / 1000).toFixed(1)} s (wall ${(wall / 1000).toFixed(1)} s)   (aim < 30 s)` +
