@@ -6,7 +6,7 @@
 //
 //   BENCH_SECONDS   seconds per load (default 15)     BENCH_CONNECTIONS   (default 50)
 //   BENCH_CUSTOMERS (default 100000)                   BENCH_TICKETS       (default 1000000)
-//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla | churn | visits | webhooks | reports (default all)
+//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla | churn | visits | webhooks | reports | history (default all)
 //   BENCH_SURVEYS   answered surveys for the churn scan (default 300000)
 //   DATABASE_URL    else an embedded Postgres in .bench/ (BENCH_REUSE=1: keep the last run's, seeded)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +31,7 @@ import { benchVisits } from './bench-visits.ts';
 import { benchReports } from './bench-reports.ts';
 import { benchWebhooks } from './bench-webhooks.ts';
 import { printAims } from './bench-aims.ts';
+import { benchHistory } from './bench-history.ts';
 import { seedCustomers, seedTechnicians, seedTickets } from './bench-seed.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -107,7 +108,8 @@ Seeds 100,000 customers, 500 technicians and 1,000,000 tickets (an embedded Post
 or DATABASE_URL), loads the service's routes and a bare fastify route in the same run, and
 prints req/s, p50, p99 and the ratio to the bare route. Settings by environment:
   BENCH_SECONDS (15) BENCH_CONNECTIONS (50) BENCH_CUSTOMERS (100000) BENCH_TICKETS (1000000)
-  BENCH_TECHNICIANS (500) BENCH_SURVEYS (300000) BENCH_ONLY customers|tickets|sla|churn|visits|webhooks|reports
+  BENCH_TECHNICIANS (500) BENCH_SURVEYS (300000) BENCH_ONLY customers|tickets|sla|churn|visits|webhooks|reports|history
+  BENCH_HISTORY_CHANGES (200) changes on each ticket of the history part
   BENCH_REPORT_TICKETS (1000000) tickets of the report year
   BENCH_REUSE=1 keeps the last seeded database`);
   process.exit(0);
@@ -199,6 +201,10 @@ async function main(): Promise<void> {
       },
       webhooks: async () => {
         measured.webhookLagP99 = (await benchWebhooks(database.db, url, ROOT, SECONDS)).lagP99!;
+      },
+      history: async () => {
+        const o = await benchHistory(database.db, url, ROOT);
+        measured.historyRatio = o.longMs! / o.freshMs!;
       },
       reports: async () => {
         measured.kpiYear = (await benchReports(database.db, url, ROOT, SECONDS, CONNECTIONS)).yearByTechnician!;
