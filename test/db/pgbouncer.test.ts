@@ -6,7 +6,6 @@ import { migrateToLatest } from '../../src/db/migrator.ts';
 import { createEmptyDatabase, createTestDatabase } from '../helpers/app.ts';
 import { client, coreFlows, newKey, ready, until } from '../helpers/core-flows.ts';
 import { type Bouncer, pgbouncerInstalled, startPgBouncer } from '../helpers/debian-postgres.ts';
-import { withDatabase } from '../helpers/databases.ts';
 import { serverProcesses } from '../helpers/server-process.ts';
 
 const installed = pgbouncerInstalled();
@@ -100,5 +99,3 @@ describe.skipIf(!installed)('through PgBouncer in transaction pooling mode', () 
   });
 });
 
-// Keep the import used when the describe is skipped.
-void withDatabase;

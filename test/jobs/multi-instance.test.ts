@@ -6,20 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.ts';
 import { freePort } from '../../src/db/embedded.ts';
 import { createTestDatabase } from '../helpers/app.ts';
+import { until } from '../helpers/core-flows.ts';
 import { serverProcesses } from '../helpers/server-process.ts';
 
 const processes = serverProcesses();
 afterAll(() => processes.killAll());
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('three service processes with cron on, one database', () => {
   it('record each breach once, each tick run by one of them', async () => {
