@@ -15,6 +15,7 @@ import * as visits from './2026-11-28T0300_visits.ts';
 import * as webhooks from './2026-11-28T0500_webhooks.ts';
 import * as reportsQaKnowledge from './2026-11-28T0700_reports_qa_knowledge.ts';
 import * as operations from './2026-11-28T0900_operations.ts';
+import * as clockFolds from './2026-11-28T1300_clock_folds.ts';
 
 /** Static index: the migrator never scans the file system, so bundles and images cannot miss one. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0500_webhooks': webhooks,
   '2026-11-28T0700_reports_qa_knowledge': reportsQaKnowledge,
   '2026-11-28T0900_operations': operations,
+  '2026-11-28T1300_clock_folds': clockFolds,
 };

@@ -1,6 +1,7 @@
 // A change on a ticket with a long history (part of `npm run bench`; alone with
 // BENCH_ONLY=history): two tickets in progress, one fresh and one with 2,000 timeline entries
-// (internal notes, seeded), each put on hold and resumed BENCH_HISTORY_CHANGES times in turn,
+// (seeded: holds that pause the clocks and their resumes, updates to the customer, internal
+// notes), each put on hold and resumed BENCH_HISTORY_CHANGES times in turn,
 // one request at a time. Prints the median time of a change on each and their ratio: a change
 // should cost the same whatever the ticket's history (issue 19 aims at ≤ 1.2).
 import { randomBytes } from 'node:crypto';
@@ -35,10 +36,19 @@ export async function benchHistory(db: Db, url: string, root: string): Promise<R
     const fresh = await inProgress('Fresh');
     const long = await inProgress('Long history');
     const { rows: had } = await sql<{ n: number }>`select count(*)::int as n from ticket_timeline where ticket_id = ${long}::uuid`.execute(db);
+    // Entries the clocks read, in turn: a hold waiting for the customer (it pauses them), its
+    // resume, a note to the customer (an update), an internal note; the last one a note.
+    const n = HISTORY - had[0]!.n;
     await sql`
-      insert into ticket_timeline (id, ticket_id, at, actor_kind, actor_role, entry, note_kind, visibility, body, data)
-      select gen_random_uuid(), ${long}::uuid, now() - interval '1 minute' * (${HISTORY} - i), 'system', 'system', 'note', 'comment', 'internal', 'Seeded note ' || i, '{}'
-      from generate_series(1, ${HISTORY - had[0]!.n}) i`.execute(db);
+      insert into ticket_timeline (id, ticket_id, at, actor_kind, actor_id, actor_role, entry, action, note_kind, visibility, body, data)
+      select gen_random_uuid(), ${long}::uuid, now() - interval '1 minute' * (${n} + 1 - i), k.actor_kind, case when k.actor_kind = 'api_key' then ${tech.id}::uuid end,
+        k.actor_role, k.entry, k.action, k.note_kind, k.visibility, case when k.entry = 'note' then 'Seeded note ' || i end, k.data::jsonb
+      from generate_series(1, ${n}) i
+      join (values (3, 'system', 'system', 'action', 'hold', null, null, '{"reason":"waiting_customer"}'),
+                   (2, 'system', 'system', 'action', 'resume', null, null, '{}'),
+                   (1, 'api_key', 'agent', 'note', null, 'call', 'customer', '{}'),
+                   (0, 'system', 'system', 'note', null, 'comment', 'internal', '{}'))
+        as k(turn, actor_kind, actor_role, entry, action, note_kind, visibility, data) on k.turn = (${n} - i) % 4`.execute(db);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from ticket_timeline where ticket_id = ${long}::uuid`.execute(db);
     const times: Record<'fresh' | 'long', number[]> = { fresh: [], long: [] };
     for (let i = 0; i < CHANGES; i++) {

@@ -93,6 +93,12 @@ async function seedYear(db: Db) {
       from ${rows} where t.resolved_at is not null and i % 50 = 5`.execute(db);
     console.log(`  seeded ${(done + n).toLocaleString('en')} report tickets (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
+  // The tickets still being worked occupy their technicians, as the service counts them (the
+  // SLA part's escalations free those places again and must find them counted).
+  await sql`
+    update technicians t set open_tickets = c.n
+    from (select technician_id, count(*)::int as n from tickets where status in ('assigned', 'in_progress', 'on_hold') and technician_id is not null group by technician_id) c
+    where c.technician_id = t.id and t.name like 'Report technician %'`.execute(db);
   await sql`analyze`.execute(db);
   console.log(`  seeded a year of ${TICKETS.toLocaleString('en')} tickets in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

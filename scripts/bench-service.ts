@@ -13,6 +13,9 @@ export interface BenchService {
 export async function startService(root: string, env: Record<string, string>): Promise<BenchService> {
   const port = await freePort();
   const startArgs = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start as string).split(/\s+/).slice(1);
+  // BENCH_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops (open it in
+  // Chrome DevTools, or summarise it with `node scripts/profile-top.ts <file>`).
+  if (process.env.BENCH_CPU_PROF) startArgs.unshift('--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`);
   const child = spawn(process.execPath, startArgs, {
     cwd: root,
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env },

@@ -46,8 +46,8 @@ export const EnvSchema = Type.Object({
   JOB_RUNS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3_650, default: 7 }),
   /** How long Idempotency-Key records are kept, in hours (the contract says at least 24). */
   IDEMPOTENCY_TTL_HOURS: Type.Integer({ minimum: 24, default: 24 }),
-  /** When the SLA sweep runs: a node-cron expression, seconds first (every 5 seconds by default). */
-  SLA_SWEEP_SCHEDULE: Type.String({ minLength: 1, default: '*/5 * * * * *' }),
+  /** When the SLA sweep runs: a node-cron expression, seconds first (every second by default; a tick with nothing due is one read). */
+  SLA_SWEEP_SCHEDULE: Type.String({ minLength: 1, default: '* * * * * *' }),
   /** Clocks the SLA sweep handles per transaction. */
   SLA_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
   /** Minutes after resolution before survey-dispatch sends the satisfaction survey. */

@@ -288,6 +288,16 @@ export interface TicketSlaTable {
 
 export type SlaMetric = TicketSlaTable['metric'];
 
+/** A ticket's clock fold (domain/sla-clock-fold.ts), with what it is valid for. */
+export interface TicketClockFoldsTable {
+  ticket_id: string;
+  /** The policy and calendar (each with its version) and reported_at it was folded under. */
+  basis: string;
+  /** The ticket's version when it was stored. */
+  version: number;
+  fold: Json<unknown>;
+}
+
 export interface SlaBreachesTable {
   id: string;
   ticket_id: string;
@@ -575,6 +585,7 @@ export interface DB {
   churn_model: ChurnModelTable;
   churn_scores: ChurnScoresTable;
   ticket_sla: TicketSlaTable;
+  ticket_clock_folds: TicketClockFoldsTable;
   sla_breaches: SlaBreachesTable;
   calendars: CalendarsTable;
   sla_policies: SlaPoliciesTable;

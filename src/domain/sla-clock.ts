@@ -65,7 +65,8 @@ function instantWithin(cal: BusinessCalendar, spans: Span[], ms: number): Date |
   return null;
 }
 
-function build(
+/** One metric's clock from its start, stop and pauses (in order of start), as of `now`: the walk computeClocks makes per metric. */
+export function build(
   metric: Metric,
   target: number,
   start: number,

@@ -832,8 +832,8 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     "data": [
       {
         "name": "sla-sweep",
-        "schedule": "*/5 * * * * *",
-        "next_run_at": "2026-03-03T11:00:05.000Z",
+        "schedule": "* * * * * *",
+        "next_run_at": "2026-03-03T11:00:01.000Z",
         "last_run": null
       },
       {

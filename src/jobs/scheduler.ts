@@ -12,6 +12,13 @@ export interface JobDefinition {
   /** node-cron expression; six fields allow seconds. */
   schedule: string;
   run(ctx: { db: Db; clock: Clock; log: Logger }): Promise<Record<string, number>>;
+  /**
+   * A cheap look, before a scheduled tick is claimed, at whether there is anything to do
+   * (one read, no write). When it says no, the tick is skipped: no claim, no run recorded,
+   * only aftercare_job_duration_seconds{status="idle"}. Lets a job run every second for
+   * the price of that read. Manual runs always run.
+   */
+  idle?(ctx: { db: Db; clock: Clock }): Promise<boolean>;
 }
 
 export const INSTANCE = `${hostname()}:${process.pid}`;
@@ -19,7 +26,8 @@ export const INSTANCE = `${hostname()}:${process.pid}`;
 /**
  * Runs one tick of a job if this caller wins the claim. The (job_name, tick) primary key is
  * the claim: every instance firing the same scheduled second inserts the same row, one
- * insert succeeds, the others do nothing. Returns null when another instance has the tick.
+ * insert succeeds, the others do nothing. Returns null when another instance has the tick,
+ * or when a scheduled tick found nothing to do (the job's `idle` look).
  */
 export async function runTick(
   deps: { db: Db; clock: Clock; log: Logger },
@@ -28,6 +36,13 @@ export async function runTick(
   trigger: 'schedule' | 'manual',
 ): Promise<{ id: string; counts: Record<string, number> } | null> {
   const { db, clock, log } = deps;
+  if (trigger === 'schedule' && job.idle) {
+    const looked = performance.now();
+    if (await job.idle({ db, clock })) {
+      jobDuration.observe({ job: job.name, status: 'idle' }, (performance.now() - looked) / 1000);
+      return null;
+    }
+  }
   const id = newId();
   const claimed = await claimTick(db, { id, job_name: job.name, tick, trigger, instance: INSTANCE, started_at: clock.now(), status: 'running', counts: '{}' });
   if (!claimed) return null;

@@ -4,7 +4,7 @@
  * with its reason.
  */
 export const DISTRIBUTED = [
-  'customers', 'assets', 'tickets', 'ticket_timeline', 'ticket_sla', 'sla_breaches', 'surveys', 'survey_requests', 'visits', 'visit_records', 'churn_scores', 'follow_up_reminders', 'ticket_articles', 'qa_reviews',
+  'customers', 'assets', 'tickets', 'ticket_timeline', 'ticket_sla', 'ticket_clock_folds', 'sla_breaches', 'surveys', 'survey_requests', 'visits', 'visit_records', 'churn_scores', 'follow_up_reminders', 'ticket_articles', 'qa_reviews',
 ] as const;
 
 export const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();
@@ -20,7 +20,7 @@ export function tablesOf(sql: string): string[] {
 }
 
 /** Tables keyed by their ticket that do not carry customer_id yet (docs/SCALING.md, step 2 adds it). */
-export const CHILD_TABLES = ['ticket_timeline', 'ticket_sla', 'survey_requests', 'follow_up_reminders', 'visit_records', 'ticket_articles', 'qa_reviews'];
+export const CHILD_TABLES = ['ticket_timeline', 'ticket_sla', 'ticket_clock_folds', 'survey_requests', 'follow_up_reminders', 'visit_records', 'ticket_articles', 'qa_reviews'];
 
 export type Verdict = 'routed' | 'fan-out' | 'by-ticket' | 'rewrite' | 'unexplained';
 

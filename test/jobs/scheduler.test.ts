@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { housekeepingJob } from '../../src/jobs/housekeeping.ts';
-import { DEFAULT_JOB_SETTINGS } from '../../src/jobs/registry.ts';
+import { DEFAULT_JOB_SETTINGS, slaSweepJob } from '../../src/jobs/registry.ts';
 import { idFloorAt } from '../../src/lib/ids.ts';
 
 const housekeeping = housekeepingJob(DEFAULT_JOB_SETTINGS);
@@ -34,6 +34,35 @@ describe('scheduled jobs claimed in Postgres', () => {
     const rows = await t.database.db.selectFrom('job_runs').select(['status', 'counts']).where('job_name', '=', 'count-test').execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'succeeded', counts: { one: 1 } });
+  });
+
+  it('skips a scheduled tick whose idle look finds nothing to do, without a claim or a run row; a manual run always runs', async () => {
+    let busy = false;
+    let runs = 0;
+    const looks: string[] = [];
+    const job: JobDefinition = {
+      name: 'idle-test',
+      schedule: '* * * * * *',
+      idle: async () => {
+        looks.push(busy ? 'busy' : 'idle');
+        return !busy;
+      },
+      run: async () => ({ n: ++runs }),
+    };
+    const deps = { db: t.database.db, clock: t.clock, log };
+    expect(await runTick(deps, job, new Date('2026-03-02T09:01:00Z'), 'schedule')).toBeNull();
+    expect(await t.database.db.selectFrom('job_runs').select('id').where('job_name', '=', 'idle-test').execute()).toEqual([]);
+    busy = true;
+    expect(await runTick(deps, job, new Date('2026-03-02T09:01:01Z'), 'schedule')).toMatchObject({ counts: { n: 1 } });
+    busy = false;
+    expect(await runTick(deps, job, new Date('2026-03-02T09:01:02Z'), 'manual')).toMatchObject({ counts: { n: 2 } });
+    expect(looks).toEqual(['idle', 'busy']);
+    const ticks = await t.database.db.selectFrom('job_runs').select(['tick', 'trigger']).where('job_name', '=', 'idle-test').orderBy('tick').execute();
+    expect(ticks.map((r) => r.trigger)).toEqual(['schedule', 'manual']);
+    // The SLA sweep's look: with no clock due anywhere, its scheduled tick is idle.
+    const sweep = slaSweepJob(DEFAULT_JOB_SETTINGS);
+    expect(await sweep.idle!(deps)).toBe(true);
+    expect(await runTick(deps, sweep, new Date('2026-03-02T09:01:03Z'), 'schedule')).toBeNull();
   });
 
   it('records a failed run with its error', async () => {

@@ -5,6 +5,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { createDatabase } from '../../src/db/database.ts';
 import { planBreachActions } from '../../src/domain/breach-actions.ts';
 import { sweepSla, type SweepOptions } from '../../src/jobs/sla-sweep.ts';
+import { DEFAULT_JOB_SETTINGS, slaSweepJob } from '../../src/jobs/registry.ts';
 import { DUE } from '../../src/modules/tickets/ticket-sla.predicates.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -349,11 +350,13 @@ describe('GET /v1/sla-breaches and the sla_state filter', () => {
     // Every clock due now gets its breach recorded by this run, this test's ticket's among them.
     const due = await sql<{ n: number }>`select count(*)::int as n from ticket_sla s where ${DUE} and s.due_at <= ${t.clock.now()}`.execute(t.database.db);
     expect(due.rows[0]!.n).toBeGreaterThanOrEqual(1); // the first response of the ticket just opened, at least
+    // A scheduled tick would not be skipped: its look sees the due clock.
+    expect(await slaSweepJob(DEFAULT_JOB_SETTINGS).idle!({ db: t.database.db, clock: t.clock })).toBe(false);
     const res = await t.request({ method: 'POST', url: '/v1/jobs/sla-sweep/run' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ job: 'sla-sweep', status: 'succeeded', counts: { breaches: due.rows[0]!.n, warnings: expect.any(Number) } });
     expect((await get(ticket.id)).sla.first_response).toMatchObject({ state: 'breached', breached_at: '2026-06-01T02:00:00.000Z' });
     const jobs = (await t.request({ method: 'GET', url: '/v1/jobs' })).json().data;
-    expect(jobs.find((j: { name: string }) => j.name === 'sla-sweep')).toMatchObject({ schedule: '*/5 * * * * *', last_run: { status: 'succeeded' } });
+    expect(jobs.find((j: { name: string }) => j.name === 'sla-sweep')).toMatchObject({ schedule: '* * * * * *', last_run: { status: 'succeeded' } });
   });
 });

@@ -156,3 +156,63 @@ describe('GET /v1/tickets/{id}/sla', () => {
     }
   });
 });
+
+describe('stored clocks kept by folding each change into the ticket’s account', () => {
+  const done = async (res: Promise<{ statusCode: number; body: string }>) => {
+    const r = await res;
+    expect(r.statusCode, r.body).toBeLessThan(300);
+  };
+  /** The stored sla block (folded change by change) against the clocks walked out of the whole timeline. */
+  const agree = async (id: string) => {
+    const ticket = (await t.request({ method: 'GET', url: `/v1/tickets/${id}` })).json();
+    const explained = await sla(id);
+    for (const metric of ['first_response', 'resolution', 'follow_up', 'periodic_update'] as const) {
+      const walked = explained.metrics[metric];
+      expect(ticket.sla[metric] && { due_at: ticket.sla[metric].due_at, completed_at: ticket.sla[metric].completed_at }, metric).toEqual(walked && { due_at: walked.due_at, completed_at: walked.completed_at });
+    }
+    return ticket;
+  };
+
+  it('agrees with the whole-timeline walk after every step, and keeps one fold row at the ticket’s version', async () => {
+    t.clock.set('2026-03-10T01:00:00Z'); // Tuesday 09:00 Shanghai
+    const ticket = await open();
+    await done(act(ticket.id, 'assign', { auto: true }));
+    await done(act(ticket.id, 'start'));
+    for (let i = 0; i < 6; i++) {
+      t.clock.advance(25 * 60_000);
+      await done(act(ticket.id, 'hold', { reason: i % 2 ? 'waiting_customer' : 'waiting_parts' }));
+      await agree(ticket.id);
+      t.clock.advance(70 * 60_000);
+      await done(act(ticket.id, 'resume'));
+      await agree(ticket.id);
+    }
+    await done(t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/notes`, payload: { kind: 'call', visibility: 'customer', body: 'Back tomorrow' } }));
+    t.clock.advance(3 * 3_600_000);
+    await done(t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/notes`, payload: { kind: 'call', visibility: 'customer', body: 'Parts ordered' } }));
+    await done(act(ticket.id, 'resolve', { method: 'repair', summary: 'Fixed' }));
+    t.clock.advance(26 * 3_600_000);
+    await done(act(ticket.id, 'reopen', { reason: 'Still noisy' }));
+    const last = await agree(ticket.id);
+    const fold = await t.database.db.selectFrom('ticket_clock_folds').select(['version']).where('ticket_id', '=', ticket.id).execute();
+    expect(fold).toEqual([{ version: last.version }]);
+  });
+
+  it('folds the whole timeline again when a change came in without folding (an instance of the previous release)', async () => {
+    t.clock.set('2026-03-11T01:00:00Z'); // Wednesday 09:00 Shanghai
+    const ticket = await open();
+    await done(act(ticket.id, 'assign', { auto: true }));
+    await done(act(ticket.id, 'start'));
+    t.clock.advance(30 * 60_000);
+    // What a previous release's hold writes: the entry and the version, no fold.
+    await t.database.db
+      .insertInto('ticket_timeline')
+      .values({ id: '01900000-0000-7000-8000-00000000f01d', ticket_id: ticket.id, at: t.clock.now(), entry: 'action', action: 'hold', data: JSON.stringify({ reason: 'waiting_customer' }), actor_kind: 'system' })
+      .execute();
+    await t.database.db.updateTable('tickets').set((eb) => ({ status: 'on_hold', hold_reason: 'waiting_customer', version: eb('version', '+', 1) })).where('id', '=', ticket.id).execute();
+    t.clock.advance(2 * 3_600_000);
+    expect((await t.request({ method: 'POST', url: `/v1/tickets/${ticket.id}/notes`, payload: { kind: 'call', visibility: 'internal', body: 'checking' } })).statusCode).toBe(201);
+    const after = await agree(ticket.id);
+    // The hold the fold never saw pauses the resolution clock: paused, no due time.
+    expect(after.sla.resolution).toMatchObject({ state: 'paused', due_at: null });
+  });
+});

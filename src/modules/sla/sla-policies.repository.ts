@@ -46,7 +46,7 @@ export async function activePoliciesWithCalendars(db: Db | Tx) {
     .selectFrom('sla_policies as p')
     .innerJoin('calendars as c', 'c.id', 'p.calendar_id')
     .select([
-      'p.id', 'p.name', 'p.position', 'p.match', 'p.targets', 'p.calendar_id', 'p.warn_at_percent', 'p.pause_on', 'p.on_breach', 'p.active',
+      'p.id', 'p.name', 'p.position', 'p.match', 'p.targets', 'p.calendar_id', 'p.warn_at_percent', 'p.pause_on', 'p.on_breach', 'p.active', 'p.version',
       sql<Record<string, unknown>>`json_build_object('id', c.id, 'name', c.name, 'timezone', c.timezone, 'hours', c.hours, 'holidays', c.holidays, 'workdays', c.workdays, 'version', c.version)`.as('calendar'),
     ])
     .where('p.active', '=', true)

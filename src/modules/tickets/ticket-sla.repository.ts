@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db, SlaMetric, TicketSlaTable, Tx } from '../../db/types.ts';
 import type { StoredClock } from '../../domain/clock-state.ts';
+import type { ClockFold } from '../../domain/sla-clock-fold.ts';
 import { newId } from '../../lib/ids.ts';
 import { DUE, WARN } from './ticket-sla.predicates.ts';
 
@@ -50,6 +51,28 @@ export async function storeClocks(tx: Tx, ticketIds: string[], rows: Insertable<
     );
   }
   return stored;
+}
+
+export interface StoredFold {
+  basis: string;
+  version: number;
+  fold: ClockFold;
+}
+
+/** The clock folds of these tickets, by ticket. */
+export async function readClockFolds(db: Db | Tx, ticketIds: string[]): Promise<Map<string, StoredFold>> {
+  if (ticketIds.length === 0) return new Map();
+  const rows = await db.selectFrom('ticket_clock_folds').select(['ticket_id', 'basis', 'version', 'fold']).where('ticket_id', 'in', ticketIds).execute();
+  return new Map(rows.map((r) => [r.ticket_id, { basis: r.basis, version: r.version, fold: r.fold as ClockFold }]));
+}
+
+/** Stores tickets' clock folds, in one statement. */
+export async function storeClockFolds(tx: Tx, folds: (StoredFold & { ticket_id: string })[]): Promise<void> {
+  if (folds.length === 0) return;
+  await sql`
+    insert into ticket_clock_folds (ticket_id, basis, version, fold)
+    select * from unnest(${folds.map((f) => f.ticket_id)}::uuid[], ${folds.map((f) => f.basis)}::text[], ${folds.map((f) => f.version)}::int[], ${folds.map((f) => JSON.stringify(f.fold))}::jsonb[])
+    on conflict (ticket_id) do update set basis = excluded.basis, version = excluded.version, fold = excluded.fold`.execute(tx);
 }
 
 /** The earliest clock due for a breach record and for a warning at `now`, each an ordered scan of its partial index that stops at the first row. */

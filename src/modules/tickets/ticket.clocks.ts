@@ -1,23 +1,26 @@
 import type { Insertable } from 'kysely';
 import type { Static } from 'typebox';
-import type { TicketSlaTable, Tx, Db } from '../../db/types.ts';
+import type { TicketSlaTable, TicketTimelineTable, Tx, Db } from '../../db/types.ts';
 import { ruleViolated } from '../../domain/errors.ts';
-import { METRICS, type HistoryEvent, type Metric, type MetricClock } from '../../domain/sla-clock.ts';
+import { clocksOfFold, foldEvents, startFold, type ClockFold, type FoldedClock } from '../../domain/sla-clock-fold.ts';
+import { METRICS, type ClockPolicy, type HistoryEvent, type Metric, type MetricClock } from '../../domain/sla-clock.ts';
 import { clocksUnder, matchPolicies, type MatchedPolicy, type SlaSubject } from '../sla/sla-matching.service.ts';
 import type { SlaSettingsCache } from '../sla/sla-settings.service.ts';
 import type { TicketSlaSchema } from '../sla/ticket-sla.schemas.ts';
-import { storeClocks, type SlaRow } from './ticket-sla.repository.ts';
+import { readClockFolds, storeClockFolds, storeClocks, type SlaRow } from './ticket-sla.repository.ts';
 import { timelineFacts, type TimelineFact } from './tickets.repository.ts';
 
 /*
  * A ticket's SLA clocks: a pure function (domain/sla-clock.ts) of its policy, calendar and
- * timeline, recomputed and stored in ticket_sla in the transaction of every change to it.
+ * timeline, stored in ticket_sla in the transaction of every change to it. Changes fold their
+ * own entries into the ticket's stored fold (domain/sla-clock-fold.ts) instead of reading the
+ * whole timeline again; the explanation walks the whole timeline.
  */
 
-/** The ticket's timeline as the clock reads it: which entries start, pause, resume and stop clocks. */
-export function historyOf(timeline: TimelineFact[]): HistoryEvent[] {
+/** The ticket's timeline as the clock reads it: which entries start, pause, resume and stop clocks (after a first response already made, when `respondedBefore`). */
+export function historyOf(timeline: TimelineFact[], respondedBefore = false): HistoryEvent[] {
   const history: HistoryEvent[] = [];
-  let responded = false;
+  let responded = respondedBefore;
   for (const e of timeline) {
     const data = (e.data ?? {}) as Record<string, unknown>;
     if (e.entry === 'note') {
@@ -74,7 +77,7 @@ async function historiesFor(db: Db | Tx, ticketIds: string[]): Promise<Map<strin
 }
 
 /** Rows of ticket_sla for computed clocks (warned_at and breached_at are the sweep's, not set here). */
-function slaRows(ticketId: string, policyId: string, clocks: Record<Metric, MetricClock | null>): Insertable<TicketSlaTable>[] {
+function slaRows(ticketId: string, policyId: string, clocks: Record<Metric, FoldedClock | null>): Insertable<TicketSlaTable>[] {
   return METRICS.flatMap((metric) => {
     const c = clocks[metric];
     if (!c) return [];
@@ -109,20 +112,73 @@ export async function initialSla(db: Db | Tx, ticket: SlaSubject, customerTier: 
   return m ? slaRows(ticket.id, m.policy.id, clocksUnder(m, ticket.reported_at, [], now)) : [];
 }
 
+/** What a stored fold was folded under: it is valid only under the same policy (targets, warning, pauses), calendar and reported_at. */
+function basisOf({ policy, calendarRow }: MatchedPolicy, reportedAt: Date): string {
+  const rules = JSON.stringify([policy.targets, policy.warn_at_percent, policy.pause_on]);
+  return `${policy.id}:${policy.version}:${rules}|${calendarRow.id}:${calendarRow.version}|${reportedAt.toISOString()}`;
+}
+
+const clockPolicy = (m: MatchedPolicy): ClockPolicy => ({ targets: m.policy.targets as ClockPolicy['targets'], warn_at_percent: m.policy.warn_at_percent, pause_on: m.policy.pause_on });
+
+/** Timeline rows as written (data as JSON text), as the clocks read them. */
+const factsOf = (rows: Insertable<TicketTimelineTable>[]): (TimelineFact & { ticket_id: string })[] =>
+  rows.map((r) => ({
+    ticket_id: r.ticket_id,
+    at: r.at as Date,
+    entry: r.entry,
+    action: r.action ?? null,
+    visibility: r.visibility ?? null,
+    actor_kind: r.actor_kind,
+    data: typeof r.data === 'string' ? JSON.parse(r.data) : (r.data ?? {}),
+  }));
+
+/** A ticket changed by this transaction: its row after the change (with the version it now has). */
+export type ChangedSubject = SlaSubject & { version: number };
+
 /**
- * Recomputes tickets' clocks from their histories inside the change's transaction (after the
- * change's timeline entries are written), in a fixed number of statements however many: the
- * policy is matched again, so a priority or type change moves the targets; recorded warnings
- * and breaches are kept.
+ * Recomputes tickets' clocks inside the change's transaction, after the change's timeline
+ * entries are written (`written`: every entry this transaction wrote for them), in a fixed
+ * number of statements however many tickets and however long their histories: each ticket's
+ * stored fold takes in only `written`; a ticket without a usable fold (none yet, another
+ * policy or calendar or version of them, a change in between that did not fold, an entry
+ * earlier than the fold's last) is folded again from its whole timeline. The policy is
+ * matched again, so a priority or type change moves the targets; recorded warnings and
+ * breaches are kept.
  */
-export async function refreshTicketsSla(tx: Tx, subjects: SlaSubject[], now: Date, cache?: SlaSettingsCache): Promise<SlaRow[]> {
+export async function refreshTicketsSla(tx: Tx, subjects: ChangedSubject[], now: Date, written: Insertable<TicketTimelineTable>[], cache?: SlaSettingsCache): Promise<SlaRow[]> {
   if (subjects.length === 0) return [];
-  const [matched, histories] = await Promise.all([matchPolicies(tx, subjects, cache), historiesFor(tx, subjects.map((t) => t.id))]);
+  const ids = subjects.map((t) => t.id);
+  const [matched, stored] = await Promise.all([matchPolicies(tx, subjects, cache), readClockFolds(tx, ids)]);
+  const writtenBy = new Map<string, TimelineFact[]>();
+  for (const f of factsOf(written)) writtenBy.set(f.ticket_id, [...(writtenBy.get(f.ticket_id) ?? []), f]);
+  const folds = new Map<string, ClockFold>();
+  const again: number[] = [];
+  subjects.forEach((t, i) => {
+    const m = matched[i];
+    if (!m) return;
+    const s = stored.get(t.id);
+    const own = writtenBy.get(t.id) ?? [];
+    const current = s !== undefined && s.basis === basisOf(m, t.reported_at) && (s.version === t.version - 1 || (s.version === t.version && own.length === 0));
+    const f = current ? foldEvents(s.fold, historyOf(own, s.fold.firstResponse !== null), clockPolicy(m), m.calendar) : null;
+    if (f) folds.set(t.id, f);
+    else again.push(i);
+  });
+  if (again.length) {
+    const histories = await historiesFor(tx, again.map((i) => subjects[i]!.id));
+    for (const i of again) {
+      const t = subjects[i]!;
+      const m = matched[i]!;
+      const history = [...histories.get(t.id)!].sort((a, b) => a.at.getTime() - b.at.getTime());
+      folds.set(t.id, foldEvents(startFold(t.reported_at), history, clockPolicy(m), m.calendar)!);
+    }
+  }
   const rows = subjects.flatMap((t, i) => {
     const m = matched[i];
-    return m ? slaRows(t.id, m.policy.id, clocksUnder(m, t.reported_at, histories.get(t.id)!, now)) : [];
+    return m ? slaRows(t.id, m.policy.id, clocksOfFold(folds.get(t.id)!, clockPolicy(m), m.calendar, now)) : [];
   });
-  return storeClocks(tx, subjects.map((t) => t.id), rows);
+  const kept = subjects.flatMap((t, i) => (matched[i] ? [{ ticket_id: t.id, basis: basisOf(matched[i], t.reported_at), version: t.version, fold: folds.get(t.id)! }] : []));
+  const [clocks] = await Promise.all([storeClocks(tx, ids, rows), storeClockFolds(tx, kept)]);
+  return clocks;
 }
 
 /**

@@ -188,7 +188,7 @@ async function changeTicket<R = TicketView>(
     const { patch, timeline, events } = await work(tx, current, now);
     const row = await repo.updateTicket(tx, id, patch, now);
     await repo.insertTimeline(tx, timeline);
-    const sla = await refreshTicketsSla(tx, [row], now, deps.slaSettings);
+    const sla = await refreshTicketsSla(tx, [row], now, timeline, deps.slaSettings);
     const updated = present(row, slaBlocks(sla, now).get(id));
     await insertEvents(tx, events(updated));
     // What the request answers, and so what an Idempotency-Key replay answers.
@@ -475,7 +475,7 @@ export async function openCareTickets(tx: Tx, ctx: ChangeContext, specs: CareTic
   const routedRows = new Map((await repo.assignCareTickets(tx, assigned)).map((r) => [r.id, r]));
   const opened = inserted.map((t) => routedRows.get(t.id) ?? t);
   await repo.insertTimeline(tx, timeline);
-  await refreshTicketsSla(tx, opened, now);
+  await refreshTicketsSla(tx, opened, now, timeline);
   const views = await ticketViews(tx, opened.map((t) => t.id), now);
   await insertEvents(
     tx,
@@ -529,13 +529,14 @@ export interface VisitStep {
  * before (the clocks read it from the entry), so it moves the ticket's version and clocks.
  */
 export async function recordVisitStep(deps: TicketCommandDeps, tx: Tx, ctx: ChangeContext, ticket: repo.TicketRow, now: Date, step: VisitStep): Promise<void> {
-  await repo.insertTimeline(tx, [timelineRow(ctx, ticket.id, now, { entry: 'visit', action: step.action, data: step.data, ...(step.body ? { body: step.body } : {}) })]);
+  const entry = timelineRow(ctx, ticket.id, now, { entry: 'visit', action: step.action, data: step.data, ...(step.body ? { body: step.body } : {}) });
+  await repo.insertTimeline(tx, [entry]);
   // Of a visit's steps only the check-in is a contact the clocks read (historyOf), and only the
   // first contact changes the ticket itself; the others are the visit's own changes (with its
   // own version and events) and leave the ticket's row and clocks as they are.
   if (step.action !== 'checked_in') return;
   const firstContact = ticket.first_responded_at === null;
   const row = await repo.updateTicket(tx, ticket.id, firstContact ? { first_responded_at: now } : {}, now);
-  const sla = await refreshTicketsSla(tx, [row], now, deps.slaSettings);
+  const sla = await refreshTicketsSla(tx, [row], now, [entry], deps.slaSettings);
   if (firstContact) await insertEvents(tx, [eventRow(ctx, now, 'ticket.updated', { type: 'ticket', id: ticket.id }, present(row, slaBlocks(sla, now).get(ticket.id)))]);
 }

@@ -117,8 +117,9 @@ async function applyOnBreach(tx: Tx, recorded: RecordedClock[], now: Date): Prom
   }
   const updated = await repo.updateTickets(tx, changes, now);
   // Timeline first: the clocks are recomputed from it (an escalation ends a hold).
-  await repo.insertTimeline(tx, out.timeline.splice(0));
-  await refreshTicketsSla(tx, updated, now);
+  const written = out.timeline.splice(0);
+  await repo.insertTimeline(tx, written);
+  await refreshTicketsSla(tx, updated, now, written);
   return out;
 }
 
@@ -168,7 +169,7 @@ export async function recordSlaBatch(tx: Tx, kind: RecordKind, now: Date, record
  */
 export async function recomputeClocksPage(tx: Tx, after: string | null, limit: number, now: Date): Promise<{ count: number; last: string | null }> {
   const rows = await repo.lockOpenTicketsPage(tx, after, limit);
-  await refreshTicketsSla(tx, rows, now);
+  await refreshTicketsSla(tx, rows, now, []);
   return { count: rows.length, last: rows.at(-1)?.id ?? null };
 }
 
