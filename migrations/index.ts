@@ -16,6 +16,7 @@ import * as webhooks from './2026-11-28T0500_webhooks.ts';
 import * as reportsQaKnowledge from './2026-11-28T0700_reports_qa_knowledge.ts';
 import * as operations from './2026-11-28T0900_operations.ts';
 import * as clockFolds from './2026-11-28T1300_clock_folds.ts';
+import * as churnSchedule from './2026-11-28T1400_churn_schedule.ts';
 
 /** Static index: the migrator never scans the file system, so bundles and images cannot miss one. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0700_reports_qa_knowledge': reportsQaKnowledge,
   '2026-11-28T0900_operations': operations,
   '2026-11-28T1300_clock_folds': clockFolds,
+  '2026-11-28T1400_churn_schedule': churnSchedule,
 };

@@ -49,7 +49,7 @@ async function seedClocks(db: Db): Promise<{ open: number; clocks: number }> {
     ) as e(at, entry, action, note_kind, visibility, body, actor_kind, actor_role, present)
     where t.status <> 'closed' and e.present`.execute(db);
   await sql`
-    insert into ticket_sla (ticket_id, metric, policy_id, target_minutes, started_at, due_at, warn_at, completed_at, paused, state)
+    insert into ticket_sla (ticket_id, metric, policy_id, target_minutes, started_at, due_at, warn_at, completed_at, paused, state, business_minutes)
     select t.id, m.metric,
       case when t.priority = 'urgent' then ${URGENT}::uuid when t.type = 'complaint' then ${COMPLAINTS}::uuid else ${STANDARD}::uuid end,
       m.target, t.reported_at,
@@ -61,7 +61,9 @@ async function seedClocks(db: Db): Promise<{ open: number; clocks: number }> {
            else now() + (1 + abs(hashtext(t.id::text)) % 30) * interval '1 day' - interval '2 hours' end,
       case when m.done then t.reported_at + interval '20 minutes' end,
       t.status = 'on_hold' and m.metric = 'resolution',
-      case when m.done then 'met' when t.status = 'on_hold' and m.metric = 'resolution' then 'paused' else 'running' end
+      case when m.done then 'met' when t.status = 'on_hold' and m.metric = 'resolution' then 'paused' else 'running' end,
+      -- A stopped clock keeps its business minutes, as the service stores it (none left for the backfill to measure).
+      case when m.done then 20 end
     from tickets t
     cross join lateral (values
       ('first_response', 60, t.status <> 'new'),

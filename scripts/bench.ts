@@ -6,7 +6,8 @@
 //
 //   BENCH_SECONDS   seconds per load (default 15)     BENCH_CONNECTIONS   (default 50)
 //   BENCH_CUSTOMERS (default 100000)                   BENCH_TICKETS       (default 1000000)
-//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla | churn | visits | webhooks | reports | history (default all)
+//   BENCH_TECHNICIANS (default 500)                    BENCH_ONLY          customers | tickets | sla | churn | visits | webhooks | reports | history | mixed (default all)
+//   BENCH_MIXED_MINUTES  length of the mixed load (default 25)
 //   BENCH_SURVEYS   answered surveys for the churn scan (default 300000)
 //   DATABASE_URL    else an embedded Postgres in .bench/ (BENCH_REUSE=1: keep the last run's, seeded)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,6 +33,7 @@ import { benchReports } from './bench-reports.ts';
 import { benchWebhooks } from './bench-webhooks.ts';
 import { printAims } from './bench-aims.ts';
 import { benchHistory } from './bench-history.ts';
+import { benchMixed } from './bench-mixed.ts';
 import { seedCustomers, seedTechnicians, seedTickets } from './bench-seed.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -108,7 +110,7 @@ Seeds 100,000 customers, 500 technicians and 1,000,000 tickets (an embedded Post
 or DATABASE_URL), loads the service's routes and a bare fastify route in the same run, and
 prints req/s, p50, p99 and the ratio to the bare route. Settings by environment:
   BENCH_SECONDS (15) BENCH_CONNECTIONS (50) BENCH_CUSTOMERS (100000) BENCH_TICKETS (1000000)
-  BENCH_TECHNICIANS (500) BENCH_SURVEYS (300000) BENCH_ONLY customers|tickets|sla|churn|visits|webhooks|reports|history
+  BENCH_TECHNICIANS (500) BENCH_SURVEYS (300000) BENCH_ONLY customers|tickets|sla|churn|visits|webhooks|reports|history|mixed
   BENCH_HISTORY_CHANGES (200) changes on each ticket of the history part
   BENCH_REPORT_TICKETS (1000000) tickets of the report year
   BENCH_REUSE=1 keeps the last seeded database`);
@@ -184,7 +186,7 @@ async function main(): Promise<void> {
     }
     await sql`analyze`.execute(database.db);
     // The figures the aims table reads, from whichever parts run.
-    const measured: Record<string, number> = {};
+    const measured: Partial<Record<string, number>> = {};
     const parts = {
       sla: async () => {
         const o = await benchSla(database.db, url, ROOT);
@@ -192,7 +194,8 @@ async function main(): Promise<void> {
       },
       churn: async () => {
         const o = await benchChurn(database.db, url, ROOT, SECONDS, CONNECTIONS);
-        const per100k = (ms?: number) => (ms === undefined || !o.scanned ? undefined : (ms / o.scanned) * 100_000);
+        // Per 100,000 customers in the database, whichever of them a scan scores.
+        const per100k = (ms?: number) => (ms === undefined || !o.customers ? undefined : (ms / o.customers) * 100_000);
         Object.assign(measured, { churnFirstPer100k: per100k(o.scan_first_ms), churnLaterPer100k: per100k(o.scan_second_ms) });
       },
       visits: async () => {
@@ -208,6 +211,12 @@ async function main(): Promise<void> {
       },
       reports: async () => {
         measured.kpiYear = (await benchReports(database.db, url, ROOT, SECONDS, CONNECTIONS)).yearByTechnician!;
+      },
+      mixed: async () => {
+        const o = await benchMixed(database.db, url, ROOT);
+        measured.mixedLoadRatio = o.ratio!;
+        // Peak RSS is over the whole bench: the longest-running service is this one.
+        measured.peakRss = Math.max(measured.peakRss ?? 0, o.peakRss!);
       },
     };
     if (ONLY && ONLY in parts) {
@@ -308,7 +317,7 @@ async function main(): Promise<void> {
       ticketGet: of(r.ticketGet, r.bareTicketSelect),
       customerGet: of(r.get, r.bareSelect),
       ticketList: of(r.ticketList, r.bareTicketList),
-      peakRss: peak.mb,
+      peakRss: Math.max(measured.peakRss ?? 0, peak.mb),
     });
     if (ONLY === undefined) {
       // The HTTP loads are over: their service and the bare server stop first, so nothing of

@@ -353,6 +353,15 @@ export interface ChurnModelTable {
   thresholds: Json<{ medium: number; high: number; lost_after_days: number }>;
   updated_at: Timestamp;
   version: Generated<number>;
+  /** When the last churn scan ran, and under which model version. */
+  scanned_at: Timestamp | null;
+  scanned_version: number | null;
+}
+
+/** When each customer must be scored again if nothing happens to it (null: never by time alone). */
+export interface ChurnScheduleTable {
+  customer_id: string;
+  due_at: Timestamp | null;
 }
 
 export interface ChurnScoresTable {
@@ -583,6 +592,7 @@ export interface DB {
   survey_requests: SurveyRequestsTable;
   follow_up_reminders: FollowUpRemindersTable;
   churn_model: ChurnModelTable;
+  churn_schedule: ChurnScheduleTable;
   churn_scores: ChurnScoresTable;
   ticket_sla: TicketSlaTable;
   ticket_clock_folds: TicketClockFoldsTable;

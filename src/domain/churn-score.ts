@@ -93,7 +93,8 @@ function normalise(f: Factor, s: Signals, m: ChurnModel): { value: number | null
   }
 }
 
-export function scoreCustomer(s: Signals, m: ChurnModel): Score {
+/** Each factor's points and their unrounded sum. */
+function weigh(s: Signals, m: ChurnModel) {
   const total = FACTORS.reduce((sum, f) => sum + (m.weights[f] ?? 0), 0);
   let raw = 0;
   const factors = FACTORS.map((f) => {
@@ -103,9 +104,42 @@ export function scoreCustomer(s: Signals, m: ChurnModel): Score {
     raw += points;
     return { factor: f, value: n.value === null ? null : round1(n.value), normalized: Math.round(n.normalized * 1000) / 1000, weight, contribution: round1(points), rule: n.rule };
   });
+  return { raw, factors, total };
+}
+
+export function scoreCustomer(s: Signals, m: ChurnModel): Score {
+  const { raw, factors } = weigh(s, m);
   const score = Math.round(raw);
   const level = score >= m.thresholds.high ? 'high' : score >= m.thresholds.medium ? 'medium' : 'low';
   return { score, level, factors };
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The latest instant by which a customer must be scored again if nothing happens to it (no
+ * ticket, answer or breach): with time alone, only the day counts move (days since contact
+ * until the window, the oldest open ticket's age until 30 days) and events leave the window
+ * or its last third (`shift`, the earliest of those instants). Each day step adds at most
+ * `perDay` points, so the rounded score cannot change before enough steps have passed; the
+ * lifecycle turns lost on a known day. Never later than the true change; null when nothing
+ * can change with time alone.
+ */
+export function nextRescoreAt(i: { signals: Signals; model: ChurnModel; now: Date; lastContact: Date; oldestOpen: Date | null; shift: Date | null }): Date | null {
+  const { signals: s, model: m } = i;
+  const candidates: number[] = [];
+  if (i.shift) candidates.push(i.shift.getTime());
+  if (s.days_since_contact < m.thresholds.lost_after_days) candidates.push(i.lastContact.getTime() + m.thresholds.lost_after_days * DAY);
+  const { raw, total } = weigh(s, m);
+  const silence = s.days_since_contact < m.window_days ? (m.weights.silence ?? 0) / m.window_days : 0;
+  const openAge = i.oldestOpen && s.oldest_open_days < 30 ? (m.weights.open_ticket_age ?? 0) / 30 : 0;
+  const perDay = total ? (100 * (silence + openAge)) / total : 0;
+  if (perDay > 0) {
+    // The rounded score moves once the raw sum reaches the next half point.
+    const steps = Math.max(1, Math.ceil((Math.round(raw) + 0.5 - raw) / perDay - 1e-9));
+    candidates.push(i.now.getTime() + (steps - 1) * DAY);
+  }
+  return candidates.length ? new Date(Math.min(...candidates)) : null;
 }
 
 /** Lifecycle kept by the scan: lost after long silence, at risk while the level is high, else active. */

@@ -68,6 +68,8 @@ describe('distribution by customer_id (the Citus plan)', () => {
     for (const job of ['sla-sweep', 'sla-recompute', 'survey-dispatch', 'follow-up-reminders', 'visit-reminders', 'churn-scan', 'qa-sampling', 'housekeeping']) {
       ok(await call('POST', `/v1/jobs/${job}/run`));
     }
+    // A second churn scan scores only the customers whose signals moved: its own statements.
+    ok(await call('POST', '/v1/jobs/churn-scan/run'));
 
     const results = [...captured].map((sql) => ({ sql, ...classify(sql) }));
     const onDistributed = results.filter((r) => r.tables.length > 0);

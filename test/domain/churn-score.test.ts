@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FACTORS, lifecycleOf, scoreCustomer, type ChurnModel, type Factor, type Signals } from '../../src/domain/churn-score.ts';
+import { FACTORS, lifecycleOf, nextRescoreAt, scoreCustomer, type ChurnModel, type Factor, type Signals } from '../../src/domain/churn-score.ts';
 
 const quiet: Signals = {
   answers: 0, avg_csat: null, recent_avg_csat: null, earlier_avg_csat: null, low_scores: 0, complaints: 0,
@@ -111,5 +111,30 @@ describe('the lifecycle', () => {
     [400, 'high', 'lost'],
   ] as const)('%s days silent at level %s: %s', (days, level, status) => {
     expect(lifecycleOf({ days_since_contact: days }, level, { window_days: 180, weights: weighing('silence').weights, thresholds })).toBe(status);
+  });
+});
+
+describe('nextRescoreAt: when a customer must be scored again if nothing happens', () => {
+  const DAY = 86_400_000;
+  const now = new Date('2026-06-01T00:00:00Z');
+  const quiet = { answers: 0, avg_csat: null, recent_avg_csat: null, earlier_avg_csat: null, low_scores: 0, complaints: 0, sla_breaches: 0, reopened: 0, repeat_faults: 0, days_since_contact: 0, oldest_open_days: 0 };
+  const m = { window_days: 180, weights: { satisfaction: 3, satisfaction_trend: 2, low_scores: 2, complaints: 2, sla_breaches: 1, reopened: 1, repeat_faults: 1, silence: 1, open_ticket_age: 1 }, thresholds: { medium: 30, high: 60, lost_after_days: 365 } };
+
+  it('never later than the first day its rounded score moves with silence alone', () => {
+    const lastContact = new Date(now.getTime() - 10 * DAY);
+    const due = nextRescoreAt({ signals: { ...quiet, days_since_contact: 10 }, model: m, now, lastContact, oldestOpen: null, shift: null })!;
+    const scoreOn = (t: number) => scoreCustomer({ ...quiet, days_since_contact: Math.floor((t - lastContact.getTime()) / DAY) }, m).score;
+    const firstMove = Array.from({ length: 200 }, (_, d) => now.getTime() + d * DAY).find((t) => scoreOn(t) !== scoreOn(now.getTime()))!;
+    expect(due.getTime()).toBeLessThanOrEqual(firstMove);
+    expect(due.getTime()).toBeGreaterThan(now.getTime());
+  });
+
+  it('is the day the customer turns lost, or an event leaving the window, whichever comes first; null when nothing can move', () => {
+    const saturated = { ...quiet, days_since_contact: 200 };
+    const lastContact = new Date(now.getTime() - 200 * DAY);
+    expect(nextRescoreAt({ signals: saturated, model: m, now, lastContact, oldestOpen: null, shift: null })).toEqual(new Date(lastContact.getTime() + 365 * DAY));
+    const soon = new Date(now.getTime() + 5 * DAY);
+    expect(nextRescoreAt({ signals: saturated, model: m, now, lastContact, oldestOpen: null, shift: soon })).toEqual(soon);
+    expect(nextRescoreAt({ signals: { ...quiet, days_since_contact: 400 }, model: m, now, lastContact: new Date(now.getTime() - 400 * DAY), oldestOpen: null, shift: null })).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHURN_MODEL } from '../../migrations/2026-11-24T1200_surveys_churn.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { scanChurn } from '../../src/modules/churn/churn.service.ts';
+import * as repo from '../../src/modules/churn/churn.repository.ts';
 import { lifecycleOf, scoreCustomer, type ChurnModel, type Signals } from '../../src/domain/churn-score.ts';
 import { remindFollowUps } from '../../src/jobs/follow-up-reminders.ts';
 import { sweepSla } from '../../src/jobs/sla-sweep.ts';
@@ -142,6 +143,85 @@ describe('the churn scan', () => {
     expect(audit[0]).toMatchObject({ action: 'updated', resource: { type: 'churn_model' } });
     expect((await t.request({ method: 'GET', url: '/v1/customers/01a20c20-bb81-70a7-8e07-0eb4f830d29b/churn-risk' })).statusCode).toBe(404);
   });
+});
+
+describe('the churn scan after the first: only customers whose signals may have moved', () => {
+  let t: TestApp;
+  const log = pino({ level: 'silent' });
+  const DAY = 86_400_000;
+  beforeAll(async () => {
+    t = await createTestApp({ clock: new ManualClock('2026-05-04T01:00:00Z') });
+    await t.request({ method: 'POST', url: '/v1/technicians', payload: { name: 'I', tier: 1, regions: ['inc'], skills: ['tv'], max_open_tickets: 500 } });
+  });
+  afterAll(async () => t.close());
+  const scan = () => scanChurn({ db: t.database.db, clock: t.clock, log });
+  const call = async (method: string, url: string, payload?: Record<string, unknown>, key?: null) => {
+    const res = await t.request({ method: method as 'POST', url, ...(payload ? { payload } : {}), ...(key === null ? { key: null } : {}) });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    return res.json();
+  };
+
+  /** What a scan of everyone would store now: each customer's score, level and lifecycle from its signals. */
+  async function everyoneNow() {
+    const now = t.clock.now();
+    const m = (await repo.loadModel(t.database.db)) as unknown as ChurnModel;
+    const rows = await repo.signalsOf(t.database.db, { after: null, limit: 10_000 }, new Date(now.getTime() - m.window_days * DAY), new Date(now.getTime() - (m.window_days * DAY) / 3));
+    return new Map(
+      rows.map((r) => {
+        const signals = { ...r, days_since_contact: Math.max(0, Math.floor((now.getTime() - r.last_contact.getTime()) / DAY)), oldest_open_days: r.oldest_open ? Math.max(0, Math.floor((now.getTime() - r.oldest_open.getTime()) / DAY)) : 0 };
+        const scored = scoreCustomer(signals, m);
+        return [r.id, { score: scored.score, level: scored.level, status: lifecycleOf(signals, scored.level, m) }];
+      }),
+    );
+  }
+  async function stored() {
+    const rows = await t.database.db.selectFrom('customers').select(['id', 'status', 'churn_risk']).where('status', '<>', 'erased').execute();
+    return new Map(rows.map((r) => [r.id, { score: (r.churn_risk as { score: number }).score, level: (r.churn_risk as { level: string }).level, status: r.status }]));
+  }
+
+  it('keeps every customer’s stored score, level and lifecycle equal to a scan of everyone, day after day, scoring few', async () => {
+    // Customers of every kind: silent, with an open ticket ageing, unhappy answers (recent and
+    // earlier), complaints, a long-lost one.
+    const customers: string[] = [];
+    for (let i = 0; i < 12; i++) customers.push((await call('POST', '/v1/customers', { name: `Inc ${i}`, region: 'inc' })).id);
+    const open = async (c: string, daysAgo: number, type = 'repair') =>
+      (await call('POST', '/v1/tickets', { customer_id: c, type, channel: 'phone', category: 'tv', subject: 'x', reported_at: new Date(t.clock.now().getTime() - daysAgo * DAY).toISOString() })).id as string;
+    const answered = async (c: string, csat: number) => {
+      const k = await open(c, 0);
+      await call('POST', `/v1/tickets/${k}/assign`, { auto: true });
+      await call('POST', `/v1/tickets/${k}/start`);
+      await call('POST', `/v1/tickets/${k}/resolve`, { method: 'repair', summary: 'x', root_cause: 'y' });
+      const s = await call('POST', `/v1/tickets/${k}/surveys`);
+      await call('POST', `/v1/public/surveys/${s.token}/response`, { csat }, null);
+    };
+    await open(customers[1]!, 3);
+    await open(customers[2]!, 200, 'complaint');
+    await answered(customers[3]!, 1);
+    await answered(customers[4]!, 5);
+    await open(customers[5]!, 20, 'complaint');
+    const first = await scan();
+    expect(first).toMatchObject({ everyone: 1, customers_scored: customers.length });
+    expect(await stored()).toEqual(await everyoneNow());
+    let scored = 0;
+    for (let day = 1; day <= 75; day++) {
+      t.clock.advance(DAY);
+      // Now and then something happens to someone.
+      if (day % 9 === 0) await answered(customers[day % customers.length]!, day % 2 ? 1 : 4);
+      if (day % 13 === 0) await open(customers[(day * 7) % customers.length]!, 1, day % 2 ? 'complaint' : 'repair');
+      if (day === 30) await answered(customers[3]!, 5);
+      const r = await scan();
+      expect(r.everyone).toBe(0);
+      scored += r.customers_scored;
+      expect(await stored(), `day ${day}`).toEqual(await everyoneNow());
+    }
+    // A scan of everyone every day would have scored 75 × 12 customers.
+    expect(scored).toBeLessThan((75 * customers.length) / 2);
+    // A new model version scores everyone again.
+    const current = await call('GET', '/v1/churn/model');
+    await call('PUT', '/v1/churn/model', { window_days: 90, weights: current.weights, thresholds: current.thresholds });
+    expect(await scan()).toMatchObject({ everyone: 1, customers_scored: customers.length });
+    expect(await stored()).toEqual(await everyoneNow());
+  }, 120_000);
 });
 
 describe('follow-up reminders', () => {
