@@ -17,6 +17,7 @@ import * as reportsQaKnowledge from './2026-11-28T0700_reports_qa_knowledge.ts';
 import * as operations from './2026-11-28T0900_operations.ts';
 import * as clockFolds from './2026-11-28T1300_clock_folds.ts';
 import * as churnSchedule from './2026-11-28T1400_churn_schedule.ts';
+import * as slaDueProbe from './2026-11-28T1500_sla_due_probe.ts';
 
 /** Static index: the migrator never scans the file system, so bundles and images cannot miss one. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0900_operations': operations,
   '2026-11-28T1300_clock_folds': clockFolds,
   '2026-11-28T1400_churn_schedule': churnSchedule,
+  '2026-11-28T1500_sla_due_probe': slaDueProbe,
 };

@@ -22,7 +22,7 @@ async function seedSurveysAndBreaches(db: Db) {
   const started = Date.now();
   await sql`truncate surveys, churn_scores`.execute(db);
   await sql`update customers set churn_risk = null, status = 'active' where status <> 'erased'`.execute(db);
-  // Answers spread over the last 180 days, on resolved and closed tickets.
+  // Answers spread over the last 180 days (the latest a day ago), on resolved and closed tickets.
   await sql`
     insert into surveys (id, ticket_id, customer_id, technician_id, status, trigger, token_hash, created_at, expires_at, answered_at, csat, nps, updated_at)
     select gen_random_uuid(), t.id, t.customer_id, t.technician_id, 'answered', 'resolved', sha256(t.id::text::bytea),
@@ -30,12 +30,13 @@ async function seedSurveysAndBreaches(db: Db) {
       case when abs(hashtext(t.id::text)) % 5 = 0 then 1 + abs(hashtext(t.id::text || 'c')) % 3 else 4 + abs(hashtext(t.id::text || 'c')) % 2 end,
       abs(hashtext(t.id::text || 'n')) % 11, a.at + interval '1 day'
     from (select id, customer_id, technician_id from tickets where status in ('resolved','closed') order by id limit ${SURVEYS}) t
-    cross join lateral (select now() - interval '1 minute' * (abs(hashtext(t.id::text || 'd')) % (180 * 1440)) as at) a`.execute(db);
+    cross join lateral (select now() - interval '2 days' - interval '1 minute' * (abs(hashtext(t.id::text || 'd')) % (178 * 1440)) as at) a`.execute(db);
   const breaches = await sql<{ n: number }>`select count(*)::int as n from sla_breaches where kind = 'breach'`.execute(db);
   if (breaches.rows[0]!.n < 50_000) {
     await sql`
       insert into sla_breaches (id, ticket_id, metric, kind, at, recorded_at, policy_id, target_minutes, customer_id, technician_id, priority, tier)
-      select gen_random_uuid(), t.id, 'first_response', 'breach', now() - interval '1 hour' * (abs(hashtext(t.id::text)) % 4000), now(),
+      select gen_random_uuid(), t.id, 'first_response', 'breach', now() - interval '1 hour' * (1 + abs(hashtext(t.id::text)) % 4000),
+        now() - interval '1 hour' * (1 + abs(hashtext(t.id::text)) % 4000) + interval '1 minute',
         '01900000-0000-7000-8000-000000000013', 60, t.customer_id, t.technician_id, t.priority, t.tier
       from tickets t order by md5(t.id::text) limit 50000
       on conflict do nothing`.execute(db);

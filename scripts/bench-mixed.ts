@@ -74,7 +74,7 @@ export async function benchMixed(db: Db, url: string, root: string): Promise<Rec
     const out = { firstRps: first.rps, lastRps: last.rps, firstP99: first.p99, lastP99: last.p99, ratio: last.rps / first.rps, peakRss: peak, non2xx: result.non2xx, errors: result.errors };
     const minute = (m: number) => window(m * 60, (m + 1) * 60).rps.toFixed(0);
     console.log(`  req/s by minute: ${Array.from({ length: MINUTES }, (_, m) => minute(m)).join(' ')}`);
-    console.log(`  first ${WINDOW_S} s: ${first.rps.toFixed(0)} req/s, p99 ${first.p99} ms;  last ${WINDOW_S} s: ${last.rps.toFixed(0)} req/s, p99 ${last.p99} ms`);
+    console.log(`  first ${WINDOW_S} s: ${first.rps.toFixed(0)} req/s, p99 ${first.p99.toFixed(0)} ms;  last ${WINDOW_S} s: ${last.rps.toFixed(0)} req/s, p99 ${last.p99.toFixed(0)} ms`);
     console.log(`  last / first ${out.ratio.toFixed(2)}   (aim >= 0.95);  ${result.non2xx} non-2xx, ${result.errors} errors;  service peak RSS ${peak.toFixed(0)} MB`);
     return out;
   } finally {

@@ -121,8 +121,8 @@ const DAY = 86_400_000;
  * ticket, answer or breach): with time alone, only the day counts move (days since contact
  * until the window, the oldest open ticket's age until 30 days) and events leave the window
  * or its last third (`shift`, the earliest of those instants). Each day step adds at most
- * `perDay` points, so the rounded score cannot change before enough steps have passed; the
- * lifecycle turns lost on a known day. Never later than the true change; null when nothing
+ * `perDay` points, so the rounded score cannot change before enough steps have passed, the
+ * first of them at a count's next step; the lifecycle turns lost on a known day. Never later than the true change; null when nothing
  * can change with time alone.
  */
 export function nextRescoreAt(i: { signals: Signals; model: ChurnModel; now: Date; lastContact: Date; oldestOpen: Date | null; shift: Date | null }): Date | null {
@@ -131,13 +131,20 @@ export function nextRescoreAt(i: { signals: Signals; model: ChurnModel; now: Dat
   if (i.shift) candidates.push(i.shift.getTime());
   if (s.days_since_contact < m.thresholds.lost_after_days) candidates.push(i.lastContact.getTime() + m.thresholds.lost_after_days * DAY);
   const { raw, total } = weigh(s, m);
-  const silence = s.days_since_contact < m.window_days ? (m.weights.silence ?? 0) / m.window_days : 0;
-  const openAge = i.oldestOpen && s.oldest_open_days < 30 ? (m.weights.open_ticket_age ?? 0) / 30 : 0;
-  const perDay = total ? (100 * (silence + openAge)) / total : 0;
+  // The day counts that can still raise a factor, each with the instant of its next step.
+  const counters: { perDay: number; next: number }[] = [];
+  if (s.days_since_contact < m.window_days && m.weights.silence) {
+    counters.push({ perDay: m.weights.silence / m.window_days, next: i.lastContact.getTime() + (s.days_since_contact + 1) * DAY });
+  }
+  if (i.oldestOpen && s.oldest_open_days < 30 && m.weights.open_ticket_age) {
+    counters.push({ perDay: m.weights.open_ticket_age / 30, next: i.oldestOpen.getTime() + (s.oldest_open_days + 1) * DAY });
+  }
+  const perDay = total ? (100 * counters.reduce((sum, c) => sum + c.perDay, 0)) / total : 0;
   if (perDay > 0) {
-    // The rounded score moves once the raw sum reaches the next half point.
+    // The rounded score moves once the raw sum reaches the next half point; by any instant,
+    // neither count has stepped more often than days have begun since the first next step.
     const steps = Math.max(1, Math.ceil((Math.round(raw) + 0.5 - raw) / perDay - 1e-9));
-    candidates.push(i.now.getTime() + (steps - 1) * DAY);
+    candidates.push(Math.min(...counters.map((c) => c.next)) + (steps - 1) * DAY);
   }
   return candidates.length ? new Date(Math.min(...candidates)) : null;
 }

@@ -68,17 +68,25 @@ export interface Scheduler {
 export function startScheduler(deps: { db: Db; clock: Clock; log: Logger }, jobs: JobDefinition[]): Scheduler {
   const tasks: ScheduledTask[] = [];
   const running = new Set<Promise<unknown>>();
+  // Jobs with a tick still running in this instance: the next tick of the same job is
+  // skipped (the running one works until nothing is left), so a slow run on a one-second
+  // schedule never piles runs up on the connection pool. Other instances are not affected.
+  const busy = new Set<string>();
   for (const job of jobs) {
     const task = cron.schedule(
       job.schedule,
       (context) => {
+        if (busy.has(job.name)) return;
+        busy.add(job.name);
         // The scheduled second, not the moment this instance woke up: all instances agree on it.
         const tick = new Date(Math.floor(context.date.getTime() / 1000) * 1000);
-        const p = runTick(deps, job, tick, 'schedule').catch(() => undefined);
+        const p = runTick(deps, job, tick, 'schedule')
+          .catch(() => undefined)
+          .finally(() => busy.delete(job.name));
         running.add(p);
         void p.finally(() => running.delete(p));
       },
-      { name: job.name, noOverlap: true },
+      { name: job.name },
     );
     tasks.push(task);
   }

@@ -86,6 +86,29 @@ describe('scheduled jobs claimed in Postgres', () => {
     expect(new Set(ticks.map((r) => r.tick.toISOString())).size).toBe(ticks.length);
   });
 
+  it('never runs a job twice at once in one instance: a tick while the last still runs is skipped', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let runs = 0;
+    const job: JobDefinition = {
+      name: 'slow-test',
+      schedule: '* * * * * *',
+      async run() {
+        runs++;
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 2_200));
+        inFlight--;
+        return { n: runs };
+      },
+    };
+    const s = startScheduler({ db: t.database.db, clock: t.clock, log }, [job]);
+    await new Promise((r) => setTimeout(r, 4_500));
+    await s.stop();
+    expect(most).toBe(1);
+    expect(runs).toBeGreaterThanOrEqual(1);
+    expect(runs).toBeLessThanOrEqual(2);
+  });
+
   it('housekeeping deletes expired idempotency records and only those', async () => {
     const now = t.clock.now();
     await sql`insert into idempotency_keys (api_key_id, key, method, path, request_hash, state, created_at, expires_at)

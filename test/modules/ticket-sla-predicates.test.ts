@@ -76,6 +76,19 @@ describe('a stored clock’s state at an instant, in JS and in SQL', () => {
     );
   });
 
+  it('the sweep’s idle probe (aftercare_sla_due_probe) writes out DUE and WARN exactly, and answers as they do', async () => {
+    const { rows } = await sql<{ def: string }>`select pg_get_functiondef('aftercare_sla_due_probe(timestamptz)'::regprocedure) as def`.execute(d.db);
+    const flat = (x: string) => x.replace(/\s+/g, ' ');
+    for (const predicate of [DUE, WARN]) expect(flat(rows[0]!.def)).toContain(flat(predicate.compile(d.db).sql));
+    for (const at of [PAST, NOW, FUTURE]) {
+      const probe = (await sql<{ breach: boolean; warning: boolean }>`select * from aftercare_sla_due_probe(${at})`.execute(d.db)).rows[0]!;
+      expect(probe).toEqual({
+        breach: (await ids(sql`select s.ticket_id from ticket_sla s where ${DUE} and s.due_at <= ${at}`)).size > 0,
+        warning: (await ids(sql`select s.ticket_id from ticket_sla s where ${WARN} and s.warn_at <= ${at} and s.due_at > ${at}`)).size > 0,
+      });
+    }
+  });
+
   it('a clock due for a record is one the state says is past that point', () => {
     // Among clocks as ticket.clocks.ts stores them: a running clock computed as breached was due by then.
     const stored = (c: StoredClock) => c.completed_at !== null || c.state !== 'breached' || (c.due_at !== null && c.due_at <= NOW);

@@ -22,14 +22,15 @@ export async function markScanned(db: Db, at: Date, version: number): Promise<vo
  * `now`, or they were never scheduled (new since the last scan). Each part is an index scan.
  */
 export async function customersToRescore(db: Db, since: Date, now: Date): Promise<string[]> {
+  // One union of index scans, hashed and joined once (an OR of IN-subqueries is planned per customer).
   const { rows } = await sql<{ id: string }>`
     select c.id from customers c
-    where c.status <> 'erased' and (
-      c.id in (select t.customer_id from tickets t where t.updated_at >= ${since})
-      or c.id in (select s.customer_id from surveys s where s.status = 'answered' and s.answered_at >= ${since})
-      or c.id in (select b.customer_id from sla_breaches b where b.recorded_at >= ${since})
-      or c.id in (select d.customer_id from churn_schedule d where d.due_at <= ${now})
-      or not exists (select 1 from churn_schedule d where d.customer_id = c.id))
+    where c.status <> 'erased' and c.id in (
+      select t.customer_id from tickets t where t.updated_at >= ${since}
+      union select s.customer_id from surveys s where s.status = 'answered' and s.answered_at >= ${since}
+      union select b.customer_id from sla_breaches b where b.recorded_at >= ${since}
+      union select d.customer_id from churn_schedule d where d.due_at <= ${now}
+      union select n.id from customers n where not exists (select 1 from churn_schedule d where d.customer_id = n.id))
     order by c.id`.execute(db);
   return rows.map((r) => r.id);
 }

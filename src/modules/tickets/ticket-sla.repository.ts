@@ -75,14 +75,14 @@ export async function storeClockFolds(tx: Tx, folds: (StoredFold & { ticket_id: 
     on conflict (ticket_id) do update set basis = excluded.basis, version = excluded.version, fold = excluded.fold`.execute(tx);
 }
 
-/** The earliest clock due for a breach record and for a warning at `now`, each an ordered scan of its partial index that stops at the first row. */
+/**
+ * Whether any clock is due for a breach record, and for a warning, at `now`: the function
+ * aftercare_sla_due_probe (migration 2026-11-28T1500), DUE and WARN as ordered scans of their
+ * partial indexes that stop at the first row, with plans kept per connection.
+ */
 export async function probeDue(db: Db, now: Date) {
-  // The planner's estimates for these columns come from the whole table (mostly completed
-  // clocks); ORDER BY ... LIMIT keeps it on the right index whatever it estimates.
-  const { rows } = await sql<{ due: Date | null; warn: Date | null }>`
-    select (select s.due_at from ticket_sla s where ${DUE} and s.due_at <= ${now} order by s.due_at limit 1) as due,
-           (select s.warn_at from ticket_sla s where ${WARN} and s.warn_at <= ${now} and s.due_at > ${now} order by s.warn_at limit 1) as warn`.execute(db);
-  return { breach: rows[0]!.due !== null, warning: rows[0]!.warn !== null };
+  const { rows } = await sql<{ breach: boolean; warning: boolean }>`select breach, warning from aftercare_sla_due_probe(${now})`.execute(db);
+  return { breach: rows[0]!.breach, warning: rows[0]!.warning };
 }
 
 export type RecordKind = 'breach' | 'warning';
