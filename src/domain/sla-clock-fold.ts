@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from './business-calendar.ts';
-import { build, type ClockPolicy, type HistoryEvent, type Metric, type MetricClock } from './sla-clock.ts';
+import { build, clockState, warnMsOf, type ClockPolicy, type HistoryEvent, type Metric, type MetricClock } from './sla-clock.ts';
 
 /**
  * The SLA clocks as a running account of a ticket's history, kept between changes, so that a
@@ -90,7 +90,7 @@ function targetMs(metric: Paused, p: ClockPolicy): number {
 function runTo(m: Meter, metric: Paused, to: number, { policy, calendar }: Targets): void {
   const add = calendar.businessMsBetween(new Date(m.cursor), new Date(to));
   const target = targetMs(metric, policy);
-  const warn = Math.floor((target * policy.warn_at_percent) / 100);
+  const warn = warnMsOf(target, policy.warn_at_percent);
   if (m.warn === null && warn - m.runMs <= add) m.warn = calendar.addBusinessMs(new Date(m.cursor), warn - m.runMs).getTime();
   if (m.due === null && target - m.runMs <= add) m.due = calendar.addBusinessMs(new Date(m.cursor), target - m.runMs).getTime();
   m.runMs += add;
@@ -216,19 +216,14 @@ function meterClock(f: ClockFold, metric: Paused, target: number, { policy, cale
   const running = stopAt === null && !paused;
   const elapsedMs = m.runMs + (running ? calendar.businessMsBetween(new Date(m.cursor), new Date(Math.max(now, m.cursor))) : 0);
   const tMs = target * MINUTE;
-  const warnMs = Math.floor((tMs * policy.warn_at_percent) / 100);
+  const warnMs = warnMsOf(tMs, policy.warn_at_percent);
   // Passed already, else projected from the open running span (or from the stop); unknown while paused.
   const project = (fixed: number | null, ms: number): Date | null => {
     if (fixed !== null) return new Date(fixed);
     if (paused) return null;
     return calendar.addBusinessMs(new Date(stopAt ?? m.cursor), ms - m.runMs);
   };
-  let state: MetricClock['state'];
-  if (stopAt !== null) state = elapsedMs <= tMs ? 'met' : 'breached';
-  else if (elapsedMs >= tMs) state = 'breached';
-  else if (paused) state = 'paused';
-  else if (elapsedMs >= warnMs) state = 'warning';
-  else state = 'running';
+  const state = clockState(elapsedMs, tMs, warnMs, stopAt !== null, paused);
   return {
     metric,
     target_minutes: target,

@@ -65,6 +65,17 @@ function instantWithin(cal: BusinessCalendar, spans: Span[], ms: number): Date |
   return null;
 }
 
+/** The business ms into a clock at which it warns. */
+export const warnMsOf = (targetMs: number, warnPercent: number) => Math.floor((targetMs * warnPercent) / 100);
+
+/** A clock's state from the business time it has run, whether it stopped and whether it is paused now. */
+export function clockState(elapsedMs: number, targetMs: number, warnMs: number, stopped: boolean, paused: boolean): MetricClock['state'] {
+  if (stopped) return elapsedMs <= targetMs ? 'met' : 'breached';
+  if (elapsedMs >= targetMs) return 'breached';
+  if (paused) return 'paused';
+  return elapsedMs >= warnMs ? 'warning' : 'running';
+}
+
 /** One metric's clock from its start, stop and pauses (in order of start), as of `now`: the walk computeClocks makes per metric. */
 export function build(
   metric: Metric,
@@ -104,7 +115,7 @@ export function build(
   }));
   const elapsedMs = spans.filter((s) => s.kind === 'running').reduce((sum, s) => sum + cal.businessMsBetween(new Date(s.from), new Date(upTo(s))), 0);
   const targetMs = target * MINUTE;
-  const warnMs = Math.floor((targetMs * warnPercent) / 100);
+  const warnMs = warnMsOf(targetMs, warnPercent);
   // Due and warning instants: on the running spans that are over; else projected forward from
   // the open running span, or from completion (the deadline that was beaten). Unknown while paused.
   const closedRunningMs = spans.filter((s) => s.kind === 'running' && s.to !== null).reduce((sum, s) => sum + cal.businessMsBetween(new Date(s.from), new Date(s.to!)), 0);
@@ -118,12 +129,7 @@ export function build(
   };
   const due = project(targetMs);
   const warn = project(warnMs);
-  let state: MetricClock['state'];
-  if (stopAt !== null) state = elapsedMs <= targetMs ? 'met' : 'breached';
-  else if (elapsedMs >= targetMs) state = 'breached';
-  else if (paused) state = 'paused';
-  else if (elapsedMs >= warnMs) state = 'warning';
-  else state = 'running';
+  const state = clockState(elapsedMs, targetMs, warnMs, stopAt !== null, paused);
   return {
     metric,
     target_minutes: target,

@@ -150,7 +150,12 @@ export async function refreshTicketsSla(tx: Tx, subjects: ChangedSubject[], now:
   const ids = subjects.map((t) => t.id);
   const [matched, stored] = await Promise.all([matchPolicies(tx, subjects, cache), readClockFolds(tx, ids)]);
   const writtenBy = new Map<string, TimelineFact[]>();
-  for (const f of factsOf(written)) writtenBy.set(f.ticket_id, [...(writtenBy.get(f.ticket_id) ?? []), f]);
+  for (const f of factsOf(written)) {
+    const list = writtenBy.get(f.ticket_id);
+    if (list) list.push(f);
+    else writtenBy.set(f.ticket_id, [f]);
+  }
+  const bases = subjects.map((t, i) => (matched[i] ? basisOf(matched[i], t.reported_at) : ''));
   const folds = new Map<string, ClockFold>();
   const again: number[] = [];
   subjects.forEach((t, i) => {
@@ -158,7 +163,7 @@ export async function refreshTicketsSla(tx: Tx, subjects: ChangedSubject[], now:
     if (!m) return;
     const s = stored.get(t.id);
     const own = writtenBy.get(t.id) ?? [];
-    const current = s !== undefined && s.basis === basisOf(m, t.reported_at) && (s.version === t.version - 1 || (s.version === t.version && own.length === 0));
+    const current = s !== undefined && s.basis === bases[i] && (s.version === t.version - 1 || (s.version === t.version && own.length === 0));
     const f = current ? foldEvents(s.fold, historyOf(own, s.fold.firstResponse !== null), clockPolicy(m), m.calendar) : null;
     if (f) folds.set(t.id, f);
     else again.push(i);
@@ -176,7 +181,7 @@ export async function refreshTicketsSla(tx: Tx, subjects: ChangedSubject[], now:
     const m = matched[i];
     return m ? slaRows(t.id, m.policy.id, clocksOfFold(folds.get(t.id)!, clockPolicy(m), m.calendar, now)) : [];
   });
-  const kept = subjects.flatMap((t, i) => (matched[i] ? [{ ticket_id: t.id, basis: basisOf(matched[i], t.reported_at), version: t.version, fold: folds.get(t.id)! }] : []));
+  const kept = subjects.flatMap((t, i) => (matched[i] ? [{ ticket_id: t.id, basis: bases[i]!, version: t.version, fold: folds.get(t.id)! }] : []));
   const [clocks] = await Promise.all([storeClocks(tx, ids, rows), storeClockFolds(tx, kept)]);
   return clocks;
 }
